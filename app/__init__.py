@@ -1,0 +1,1 @@
+"""Palabra: runs the floor of a live consultation."""

@@ -1,0 +1,61 @@
+"""Settings from the environment: one object, read once."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = ROOT / "var"
+DEFAULT_AGENDA = Path(__file__).resolve().parent / "agendas" / "cartagena40-brasilia-2024.toml"
+
+
+class Settings(BaseSettings):
+    """Everything Palabra reads from the environment (prefix ``PALABRA_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="PALABRA_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production", "test"] = "development"
+    database_url: str = f"sqlite:///{VAR_DIR / 'palabra.db'}"
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""
+    speaking_time_seconds: int = Field(default=180, ge=10, le=3600)
+    broadcast_url: str = "memory://"
+    default_agenda: Path = DEFAULT_AGENDA
+
+    @model_validator(mode="after")
+    def _secret_key_outside_development(self) -> Settings:
+        if not self.secret_key:
+            if self.env == "production":
+                raise ValueError("PALABRA_SECRET_KEY must be set when PALABRA_ENV=production")
+            self.secret_key = _development_secret()
+        return self
+
+    @property
+    def base_url(self) -> str:
+        """The address printed in links and QR codes."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+def _development_secret() -> str:
+    """A random key kept in var/ so that cookies survive a restart of `make run`."""
+    path = VAR_DIR / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    VAR_DIR.mkdir(exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,99 @@
+"""Engine and sessions.
+
+SQLite runs in WAL mode with a busy timeout, and a write session takes the write lock
+when it begins (``BEGIN IMMEDIATE``): two writers queue instead of one failing halfway.
+After a write session commits, each event it changed is handed to ``on_change`` so the
+live layer can tell the screens (principle 3: publish after commit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import Event
+
+ChangeListener = Callable[[int, int], None]
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``, with SQLite tuned for one file shared by readers and a writer."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+
+    if parsed.database and parsed.database != ":memory:":
+        from pathlib import Path
+
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, say when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """Hands out read sessions and write sessions on one engine."""
+
+    def __init__(self, url: str, *, on_change: ChangeListener | None = None) -> None:
+        self.engine = make_engine(url)
+        self.on_change = on_change
+        writer = self.engine.execution_options(sqlite_immediate=True)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(writer, expire_on_commit=False)
+        event.listen(self._write, "after_commit", self._after_commit)
+        event.listen(self._write, "after_rollback", _forget_changes)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        with self._write() as session:
+            yield session
+
+    def _after_commit(self, session: Session) -> None:
+        changed: dict[int, int] = session.info.pop("changed", {})
+        if self.on_change is not None:
+            for event_id, version in changed.items():
+                self.on_change(event_id, version)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _forget_changes(session: Session) -> None:
+    session.info.pop("changed", None)
+
+
+def record_change(db: Session, event: Event) -> None:
+    """Bump the event's version; the change is published once the transaction commits."""
+    event.version += 1
+    db.info.setdefault("changed", {})[event.id] = event.version

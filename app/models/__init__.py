@@ -1,0 +1,23 @@
+"""SQLAlchemy models, one module per aggregate; importing this package registers them all."""
+
+from app.models.agenda import GuidingQuestion, Segment, Topic
+from app.models.base import Base
+from app.models.countdown import Countdown
+from app.models.event import ActorType, Event, FocusGroup
+from app.models.floor import FloorRequest, TurnKind, TurnStatus
+from app.models.participant import Participant
+
+__all__ = [
+    "ActorType",
+    "Base",
+    "Countdown",
+    "Event",
+    "FloorRequest",
+    "FocusGroup",
+    "GuidingQuestion",
+    "Participant",
+    "Segment",
+    "Topic",
+    "TurnKind",
+    "TurnStatus",
+]

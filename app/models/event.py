@@ -1,0 +1,68 @@
+"""The event (a consultation) and the lists it defines: actor types and focus groups."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, UTCDateTime
+
+if TYPE_CHECKING:
+    from app.models.agenda import Segment
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    theme: Mapped[str] = mapped_column(String(300), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    language: Mapped[str] = mapped_column(String(10))
+    organisers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    objective: Mapped[str] = mapped_column(Text, default="")
+    speaking_seconds: Mapped[int]
+    join_code: Mapped[str] = mapped_column(String(32), unique=True)
+    # Bumped by every change; live screens are told "event E is now at version V".
+    version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="event", order_by="Segment.number", cascade="all, delete-orphan"
+    )
+    actor_types: Mapped[list[ActorType]] = relationship(
+        order_by="ActorType.position", cascade="all, delete-orphan"
+    )
+    focus_groups: Mapped[list[FocusGroup]] = relationship(
+        order_by="FocusGroup.position", cascade="all, delete-orphan"
+    )
+
+
+class ActorType(Base):
+    """A kind of participant the event names (State, civil society, academia...)."""
+
+    __tablename__ = "actor_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int]
+
+
+class FocusGroup(Base):
+    """A group the event asks every action to keep in view."""
+
+    __tablename__ = "focus_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int]
