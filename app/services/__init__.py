@@ -1,0 +1,1 @@
+"""Domain operations. Each write is one function, one transaction; none knows HTTP or HTML."""
