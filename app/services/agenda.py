@@ -1,0 +1,196 @@
+"""The agenda: loading an agenda file, and moving through its segments and topics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import record_change
+from app.i18n import N_
+from app.models import ActorType, Countdown, Event, FocusGroup, GuidingQuestion, Segment, Topic
+from app.models.agenda import Stage
+from app.services import events, floor, timer
+from app.services.agenda_file import AgendaSpec
+from app.services.clock import utcnow
+from app.services.errors import DomainError, NotFound, StageError
+
+
+class EventExists(DomainError):
+    message = N_("An event with the address {slug} is already loaded.")
+
+
+def load(*, db: Session, spec: AgendaSpec, now: datetime | None = None) -> Event:
+    """Create an event, its agenda and its lists from a validated agenda file."""
+    now = now or utcnow()
+    if db.scalar(select(Event.id).where(Event.slug == spec.event.slug)) is not None:
+        raise EventExists(slug=spec.event.slug)
+    info = spec.event
+    event = Event(
+        slug=info.slug,
+        title=info.title,
+        theme=info.theme,
+        place=info.place,
+        starts_on=info.starts_on,
+        ends_on=info.ends_on,
+        language=info.language,
+        organisers=list(info.organisers),
+        objective=info.objective.strip(),
+        speaking_seconds=info.speaking_time,
+        join_code=events.new_join_code(),
+        created_at=now,
+    )
+    event.actor_types = [
+        ActorType(key=item.key, name=item.name, position=i)
+        for i, item in enumerate(spec.actor_types)
+    ]
+    event.focus_groups = [
+        FocusGroup(key=item.key, name=item.name, position=i)
+        for i, item in enumerate(spec.focus_groups)
+    ]
+    db.add(event)
+    db.flush()
+    for segment_spec in spec.segments:
+        segment = Segment(
+            event_id=event.id,
+            number=segment_spec.number,
+            title=segment_spec.title,
+            framing=segment_spec.framing.strip(),
+            speaking_seconds=segment_spec.speaking_time,
+        )
+        segment.topics = [
+            Topic(
+                event_id=event.id,
+                position=position,
+                title=topic_spec.title,
+                questions=[
+                    GuidingQuestion(position=q, text=text)
+                    for q, text in enumerate(topic_spec.questions)
+                ],
+            )
+            for position, topic_spec in enumerate(segment_spec.topics)
+        ]
+        event.segments.append(segment)
+    allotted = info.speaking_time * 1000
+    db.add(Countdown(event_id=event.id, allotted_ms=allotted, remaining_ms=allotted))
+    db.commit()
+    return event
+
+
+def open_segment(
+    *, db: Session, event: Event, segment_id: int, now: datetime | None = None
+) -> None:
+    """Make this the segment the room is in; the segment that was open is closed."""
+    now = now or utcnow()
+    events.lock(db=db, event=event)
+    segment = _segment(db, event, segment_id)
+    if segment.stage is not Stage.OPEN:
+        _close_open_segment(db, event, now)
+        segment.stage = Stage.OPEN
+        record_change(db, event)
+    db.commit()
+
+
+def close_segment(
+    *, db: Session, event: Event, segment_id: int, now: datetime | None = None
+) -> None:
+    """Close a segment and whichever of its topics is open."""
+    now = now or utcnow()
+    events.lock(db=db, event=event)
+    segment = _segment(db, event, segment_id)
+    if segment.stage is not Stage.OPEN:
+        raise StageError(N_("That segment is not open."))
+    _close_open_segment(db, event, now)
+    record_change(db, event)
+    db.commit()
+
+
+def open_topic(*, db: Session, event: Event, topic_id: int, now: datetime | None = None) -> None:
+    """Open a topic for requests; its segment opens with it, and the open topic closes."""
+    now = now or utcnow()
+    events.lock(db=db, event=event)
+    topic = _topic(db, event, topic_id)
+    if topic.stage is not Stage.OPEN:
+        _open(db, event, topic, now)
+        record_change(db, event)
+    db.commit()
+
+
+def close_topic(*, db: Session, event: Event, topic_id: int, now: datetime | None = None) -> None:
+    """Close a topic: the speaker, if any, finishes and the list stops taking requests."""
+    now = now or utcnow()
+    events.lock(db=db, event=event)
+    topic = _topic(db, event, topic_id)
+    if topic.stage is not Stage.OPEN:
+        raise StageError(N_("That topic is not open."))
+    _close_topic(db, event, topic, now)
+    record_change(db, event)
+    db.commit()
+
+
+def next_topic(*, db: Session, event: Event, now: datetime | None = None) -> Topic:
+    """Close the open topic and open the one after it, into the next segment if need be."""
+    now = now or utcnow()
+    events.lock(db=db, event=event)
+    ordered = _topics_in_order(db, event)
+    current = next((i for i, t in enumerate(ordered) if t.stage is Stage.OPEN), None)
+    if current is None:
+        open_segment = next((s for s in event.segments if s.stage is Stage.OPEN), None)
+        candidates = open_segment.topics if open_segment else ordered
+        following = next((t for t in candidates if t.stage is Stage.PENDING), None)
+        following = following or (candidates[0] if candidates else None)
+    else:
+        following = ordered[current + 1] if current + 1 < len(ordered) else None
+    if following is None:
+        raise StageError(N_("That was the last topic of the agenda."))
+    _open(db, event, following, now)
+    record_change(db, event)
+    db.commit()
+    return following
+
+
+def _open(db: Session, event: Event, topic: Topic, now: datetime) -> None:
+    open_now = events.open_topic(db=db, event_id=event.id)
+    if open_now is not None:
+        _close_topic(db, event, open_now, now)
+    if topic.segment.stage is not Stage.OPEN:
+        _close_open_segment(db, event, now)
+        topic.segment.stage = Stage.OPEN
+    db.flush()
+    topic.stage = Stage.OPEN
+
+
+def _close_open_segment(db: Session, event: Event, now: datetime) -> None:
+    for segment in event.segments:
+        if segment.stage is Stage.OPEN:
+            for topic in segment.topics:
+                if topic.stage is Stage.OPEN:
+                    _close_topic(db, event, topic, now)
+            segment.stage = Stage.CLOSED
+    db.flush()
+
+
+def _close_topic(db: Session, event: Event, topic: Topic, now: datetime) -> None:
+    floor.end_current_turn(db=db, event=event, now=now)
+    timer.stop(db=db, event_id=event.id, now=now)
+    topic.stage = Stage.CLOSED
+    db.flush()
+
+
+def _segment(db: Session, event: Event, segment_id: int) -> Segment:
+    segment = db.get(Segment, segment_id)
+    if segment is None or segment.event_id != event.id:
+        raise NotFound(N_("That segment is not on this agenda."))
+    return segment
+
+
+def _topic(db: Session, event: Event, topic_id: int) -> Topic:
+    topic = db.get(Topic, topic_id)
+    if topic is None or topic.event_id != event.id:
+        raise NotFound(N_("That topic is not on this agenda."))
+    return topic
+
+
+def _topics_in_order(db: Session, event: Event) -> list[Topic]:
+    return [topic for segment in event.segments for topic in segment.topics]

@@ -1,0 +1,65 @@
+"""Finding an event, locking it for a change, and its join code."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.i18n import N_
+from app.models import Event, Topic
+from app.models.agenda import Stage
+from app.services.errors import NotFound
+
+# No 0/O, 1/I/L: a code is read off a projector and typed on a phone.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    """What a person typed, as the code is stored: upper case, no spaces or dashes."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())[:32]
+
+
+def get_by_slug(*, db: Session, slug: str) -> Event:
+    event = db.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        raise NotFound(N_("There is no event at this address."))
+    return event
+
+
+def get_by_code(*, db: Session, code: str) -> Event:
+    event = db.scalar(select(Event).where(Event.join_code == normalise_code(code)))
+    if event is None:
+        raise NotFound(N_("No event has that code. Check it on the screen and try again."))
+    return event
+
+
+def get(*, db: Session, event_id: int) -> Event:
+    event = db.get(Event, event_id)
+    if event is None:
+        raise NotFound(N_("There is no event at this address."))
+    return event
+
+
+def lock(*, db: Session, event: Event) -> Event:
+    """Take the event's row lock so that changes to one event are applied one at a time.
+
+    On SQLite the write session already holds the database's write lock.
+    """
+    db.refresh(event, with_for_update=True)
+    return event
+
+
+def list_all(*, db: Session) -> list[Event]:
+    return list(db.scalars(select(Event).order_by(Event.starts_on, Event.id)))
+
+
+def open_topic(*, db: Session, event_id: int) -> Topic | None:
+    """The topic the room is on, if any."""
+    return db.scalar(select(Topic).where(Topic.event_id == event_id, Topic.stage == Stage.OPEN))

@@ -1,0 +1,370 @@
+"""The list of speakers on the open topic: requests, calls, reordering, summaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.db import record_change
+from app.i18n import N_
+from app.models import Event, FloorRequest, GuidingQuestion, Participant, Topic, TurnKind
+from app.models.agenda import Stage
+from app.models.floor import ACTIVE_STATUSES, TurnStatus
+from app.services import events, participants, timer
+from app.services.clock import utcnow
+from app.services.errors import (
+    Forbidden,
+    InvalidInput,
+    ListClosed,
+    NobodySpeaking,
+    NobodyWaiting,
+    NotFound,
+    NoTopicOpen,
+    NotWaiting,
+    StageError,
+)
+from app.services.text import clean_text
+
+SUMMARY_MAX = 1000
+
+
+def request_floor(
+    *,
+    db: Session,
+    event: Event,
+    participant: Participant,
+    kind: TurnKind,
+    question_ids: list[int],
+    now: datetime | None = None,
+) -> FloorRequest:
+    """Put the participant on the open topic's list once; a repeat returns the same request."""
+    now = now or utcnow()
+    events.lock(db=db, event=event)
+    if participant.event_id != event.id:
+        raise Forbidden()
+    topic = _open_topic(db, event)
+    existing = active_request(db=db, topic_id=topic.id, participant_id=participant.id)
+    if existing is not None:
+        return existing
+    if not topic.list_open:
+        raise ListClosed()
+    request = FloorRequest(
+        event_id=event.id,
+        topic_id=topic.id,
+        participant_id=participant.id,
+        kind=kind,
+        position=_next_position(db, topic.id),
+        requested_at=now,
+        questions=_questions(db, topic, question_ids),
+    )
+    db.add(request)
+    try:
+        db.flush()
+    except IntegrityError:
+        # Another transaction queued this participant first: the schema keeps one.
+        db.rollback()
+        found = active_request(db=db, topic_id=topic.id, participant_id=participant.id)
+        if found is None:
+            raise
+        return found
+    if kind is TurnKind.POINT_OF_ORDER:
+        _put_point_of_order_first(db, topic.id, request)
+    record_change(db, event)
+    db.commit()
+    return request
+
+
+def add_from_room(
+    *,
+    db: Session,
+    event: Event,
+    name: str,
+    organisation: str,
+    actor_type_id: int | None,
+    country: str,
+    kind: TurnKind,
+    now: datetime | None = None,
+) -> FloorRequest:
+    """A facilitator puts someone without a phone on the list (even when it is closed)."""
+    now = now or utcnow()
+    events.lock(db=db, event=event)
+    topic = _open_topic(db, event)
+    participant = participants.new_participant(
+        db=db,
+        event=event,
+        name=name,
+        organisation=organisation,
+        actor_type_id=actor_type_id,
+        country=country,
+        from_the_room=True,
+        now=now,
+    )
+    request = FloorRequest(
+        event_id=event.id,
+        topic_id=topic.id,
+        participant_id=participant.id,
+        kind=kind,
+        position=_next_position(db, topic.id),
+        requested_at=now,
+    )
+    db.add(request)
+    db.flush()
+    if kind is TurnKind.POINT_OF_ORDER:
+        _put_point_of_order_first(db, topic.id, request)
+    record_change(db, event)
+    db.commit()
+    return request
+
+
+def withdraw(
+    *,
+    db: Session,
+    event: Event,
+    participant: Participant,
+    request_id: int,
+    now: datetime | None = None,
+) -> None:
+    """The participant takes their own waiting request off the list."""
+    now = now or utcnow()
+    events.lock(db=db, event=event)
+    request = _request(db, event, request_id)
+    if request.participant_id != participant.id:
+        raise Forbidden(N_("That request is not yours."))
+    if request.status is not TurnStatus.WAITING:
+        raise NotWaiting(N_("Your request is no longer on the waiting list."))
+    request.status = TurnStatus.WITHDRAWN
+    request.finished_at = now
+    record_change(db, event)
+    db.commit()
+
+
+def call_next(*, db: Session, event: Event, now: datetime | None = None) -> FloorRequest:
+    """The current speaker finishes and the first one waiting gets the floor and the clock."""
+    now = now or utcnow()
+    events.lock(db=db, event=event)
+    topic = _open_topic(db, event)
+    following = db.scalar(
+        _waiting(topic.id).order_by(FloorRequest.position, FloorRequest.id).limit(1)
+    )
+    if following is None:
+        raise NobodyWaiting()
+    _give_floor(db, event, topic, following, now)
+    db.commit()
+    return following
+
+
+def call(
+    *, db: Session, event: Event, request_id: int, now: datetime | None = None
+) -> FloorRequest:
+    """Give the floor to this waiting speaker now, out of turn."""
+    now = now or utcnow()
+    events.lock(db=db, event=event)
+    topic = _open_topic(db, event)
+    request = _request(db, event, request_id)
+    if request.status is not TurnStatus.WAITING or request.topic_id != topic.id:
+        raise NotWaiting()
+    _give_floor(db, event, topic, request, now)
+    db.commit()
+    return request
+
+
+def finish(*, db: Session, event: Event, now: datetime | None = None) -> None:
+    """The current speaker is done; the clock stops."""
+    now = now or utcnow()
+    events.lock(db=db, event=event)
+    if not end_current_turn(db=db, event=event, now=now):
+        raise NobodySpeaking()
+    timer.stop(db=db, event_id=event.id, now=now)
+    record_change(db, event)
+    db.commit()
+
+
+def skip(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
+    """Pass over a waiting speaker (not in the room); they can be put back later."""
+    _set_waiting_status(db, event, request_id, TurnStatus.SKIPPED, now or utcnow())
+
+
+def remove(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
+    """Take a waiting speaker off the list."""
+    _set_waiting_status(db, event, request_id, TurnStatus.REMOVED, now or utcnow())
+
+
+def put_back(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
+    """A skipped speaker goes back on the list, at the end."""
+    events.lock(db=db, event=event)
+    request = _request(db, event, request_id)
+    topic = _open_topic(db, event)
+    if request.status is not TurnStatus.SKIPPED or request.topic_id != topic.id:
+        raise StageError(N_("Only a skipped speaker of the open topic can be put back."))
+    request.status = TurnStatus.WAITING
+    request.finished_at = None
+    request.position = _next_position(db, topic.id)
+    db.flush()
+    record_change(db, event)
+    db.commit()
+
+
+def move(
+    *, db: Session, event: Event, request_id: int, offset: int, now: datetime | None = None
+) -> None:
+    """Move a waiting speaker up (offset -1) or down (+1) the list."""
+    events.lock(db=db, event=event)
+    request = _request(db, event, request_id)
+    if request.status is not TurnStatus.WAITING:
+        raise NotWaiting()
+    order = list(db.scalars(_waiting(request.topic_id).order_by(FloorRequest.position)))
+    index = order.index(request)
+    target = min(max(index + offset, 0), len(order) - 1)
+    if target != index:
+        order.insert(target, order.pop(index))
+        _renumber(order)
+        record_change(db, event)
+    db.commit()
+
+
+def set_list_open(*, db: Session, event: Event, is_open: bool, now: datetime | None = None) -> None:
+    """Close the list of speakers to new requests, or open it again."""
+    events.lock(db=db, event=event)
+    topic = _open_topic(db, event)
+    if topic.list_open != is_open:
+        topic.list_open = is_open
+        record_change(db, event)
+    db.commit()
+
+
+def save_summary(
+    *,
+    db: Session,
+    event: Event,
+    participant: Participant,
+    request_id: int,
+    summary: str,
+    now: datetime | None = None,
+) -> FloorRequest:
+    """The speaker logs what they said; they may edit it until the topic closes."""
+    now = now or utcnow()
+    summary = clean_text(summary, limit=SUMMARY_MAX, field=N_("Summary"), required=True)
+    events.lock(db=db, event=event)
+    request = _request(db, event, request_id)
+    if request.participant_id != participant.id:
+        raise Forbidden(N_("That request is not yours."))
+    if request.status is not TurnStatus.DONE:
+        raise StageError(N_("You can write a summary once you have spoken."))
+    if request.topic.stage is not Stage.OPEN:
+        raise StageError(N_("This topic is closed; its summaries can no longer be changed."))
+    request.summary = summary
+    request.summary_updated_at = now
+    record_change(db, event)
+    db.commit()
+    return request
+
+
+def end_current_turn(*, db: Session, event: Event, now: datetime) -> bool:
+    """Mark the current speaker as done (inside the caller's transaction)."""
+    speaker = current_speaker(db=db, event_id=event.id)
+    if speaker is None:
+        return False
+    speaker.status = TurnStatus.DONE
+    speaker.finished_at = now
+    db.flush()
+    return True
+
+
+def current_speaker(*, db: Session, event_id: int) -> FloorRequest | None:
+    return db.scalar(
+        select(FloorRequest).where(
+            FloorRequest.event_id == event_id, FloorRequest.status == TurnStatus.SPEAKING
+        )
+    )
+
+
+def active_request(*, db: Session, topic_id: int, participant_id: int) -> FloorRequest | None:
+    return db.scalar(
+        select(FloorRequest).where(
+            FloorRequest.topic_id == topic_id,
+            FloorRequest.participant_id == participant_id,
+            FloorRequest.status.in_(ACTIVE_STATUSES),
+        )
+    )
+
+
+def waiting_list(*, db: Session, topic_id: int) -> list[FloorRequest]:
+    return list(db.scalars(_waiting(topic_id).order_by(FloorRequest.position, FloorRequest.id)))
+
+
+def _waiting(topic_id: int) -> Select[FloorRequest]:
+    return select(FloorRequest).where(
+        FloorRequest.topic_id == topic_id, FloorRequest.status == TurnStatus.WAITING
+    )
+
+
+def _give_floor(
+    db: Session, event: Event, topic: Topic, request: FloorRequest, now: datetime
+) -> None:
+    end_current_turn(db=db, event=event, now=now)
+    request.status = TurnStatus.SPEAKING
+    request.called_at = now
+    db.flush()
+    seconds = topic.segment.speaking_seconds or event.speaking_seconds
+    timer.give_turn(db=db, event_id=event.id, seconds=seconds, now=now)
+    record_change(db, event)
+
+
+def _set_waiting_status(
+    db: Session, event: Event, request_id: int, status: TurnStatus, now: datetime
+) -> None:
+    events.lock(db=db, event=event)
+    request = _request(db, event, request_id)
+    if request.status is not TurnStatus.WAITING:
+        raise NotWaiting()
+    request.status = status
+    request.finished_at = now
+    record_change(db, event)
+    db.commit()
+
+
+def _open_topic(db: Session, event: Event) -> Topic:
+    topic = events.open_topic(db=db, event_id=event.id)
+    if topic is None:
+        raise NoTopicOpen()
+    return topic
+
+
+def _request(db: Session, event: Event, request_id: int) -> FloorRequest:
+    request = db.get(FloorRequest, request_id)
+    if request is None or request.event_id != event.id:
+        raise NotFound(N_("That request is not on this event's lists."))
+    return request
+
+
+def _questions(db: Session, topic: Topic, question_ids: list[int]) -> list[GuidingQuestion]:
+    wanted = set(question_ids)
+    chosen = [q for q in topic.questions if q.id in wanted]
+    if len(chosen) != len(wanted):
+        raise InvalidInput(N_("Choose guiding questions of the open topic."))
+    return chosen
+
+
+def _next_position(db: Session, topic_id: int) -> int:
+    highest = db.scalar(
+        select(func.max(FloorRequest.position)).where(FloorRequest.topic_id == topic_id)
+    )
+    return (highest or 0) + 1
+
+
+def _put_point_of_order_first(db: Session, topic_id: int, request: FloorRequest) -> None:
+    """A point of order is heard before other speakers, after earlier points of order."""
+    order = waiting_list(db=db, topic_id=topic_id)
+    order.remove(request)
+    ahead = sum(1 for r in order if r.kind is TurnKind.POINT_OF_ORDER)
+    order.insert(ahead, request)
+    _renumber(order)
+
+
+def _renumber(order: list[FloorRequest]) -> None:
+    base = min(r.position for r in order)
+    for offset, request in enumerate(order):
+        request.position = base + offset

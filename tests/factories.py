@@ -1,0 +1,97 @@
+"""Small builders for tests: an agenda, an event, participants, requests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.models import Event, FloorRequest, Participant, TurnKind
+from app.services import agenda, floor, participants
+from app.services.agenda_file import AgendaSpec
+
+T0 = datetime(2024, 5, 16, 9, 0, tzinfo=UTC)
+
+
+def at(seconds: float) -> datetime:
+    """A moment ``seconds`` after the start of the test day."""
+    return T0 + timedelta(seconds=seconds)
+
+
+def agenda_data(**event: Any) -> dict[str, Any]:
+    """A two-segment agenda: segment 1 has two topics, segment 2 has one."""
+    return {
+        "format": 1,
+        "event": {
+            "slug": "test-consultation",
+            "title": "Test consultation",
+            "place": "Brasilia",
+            "starts_on": "2024-05-16",
+            "ends_on": "2024-05-17",
+            "language": "es",
+            "speaking_time": "3:00",
+            **event,
+        },
+        "actor_types": [
+            {"key": "state", "name": "Estados"},
+            {"key": "academia", "name": "Academia"},
+        ],
+        "segments": [
+            {
+                "number": 1,
+                "title": "Comunidades de acogida",
+                "topics": [
+                    {
+                        "title": "Salud",
+                        "questions": ["¿Cómo asegurar el acceso?", "¿Qué barreras?"],
+                    },
+                    {"title": "Vivienda", "questions": ["¿Qué iniciativas?"]},
+                ],
+            },
+            {
+                "number": 2,
+                "title": "Inclusión económica",
+                "speaking_time": "2:00",
+                "topics": [{"title": "Microcrédito", "questions": []}],
+            },
+        ],
+    }
+
+
+def make_event(db: Session, **event: Any) -> Event:
+    return agenda.load(db=db, spec=AgendaSpec.model_validate(agenda_data(**event)), now=T0)
+
+
+def open_first_topic(db: Session, event: Event) -> None:
+    agenda.open_topic(db=db, event=event, topic_id=event.segments[0].topics[0].id, now=T0)
+
+
+def make_participant(db: Session, event: Event, name: str = "Ana", **fields: Any) -> Participant:
+    return participants.join(
+        db=db,
+        event=event,
+        name=name,
+        organisation=fields.get("organisation", "Gobierno de Chile"),
+        actor_type_id=fields.get("actor_type_id"),
+        country=fields.get("country", "Chile"),
+        now=T0,
+    )
+
+
+def make_request(
+    db: Session,
+    event: Event,
+    participant: Participant,
+    kind: TurnKind = TurnKind.INTERVENTION,
+    question_ids: list[int] | None = None,
+    now: datetime | None = None,
+) -> FloorRequest:
+    return floor.request_floor(
+        db=db,
+        event=event,
+        participant=participant,
+        kind=kind,
+        question_ids=question_ids or [],
+        now=now or at(1),
+    )
