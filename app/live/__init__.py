@@ -1,0 +1,1 @@
+"""The live layer: broadcast backends, connections, and rendering frames once per view."""

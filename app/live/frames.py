@@ -1,0 +1,66 @@
+"""Frames: the live regions of one view, rendered by the same partials that draw the page.
+
+A frame is sent as-is over the websocket; htmx swaps each top-level element by its id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.services.clock import epoch_ms, utcnow
+from app.services.screens import MyTurn, Room
+from app.templating import render
+
+PROJECTOR_REGIONS = (
+    "projector/_stage.html",
+    "projector/_speaker.html",
+    "projector/_next.html",
+    "projector/_join.html",
+)
+FACILITATOR_REGIONS = ("facilitator/_agenda.html", "facilitator/_floor.html")
+
+
+def join_url(base_url: str, code: str) -> str:
+    return f"{base_url}/j/{code}"
+
+
+def projector_context(room: Room, *, base_url: str) -> dict[str, Any]:
+    url = join_url(base_url, room.event.join_code)
+    return {"room": room, "join_url": url, "join_url_display": url.split("://", 1)[-1]}
+
+
+def facilitator_base(room: Room) -> str:
+    return f"/f/{room.event.slug}"
+
+
+def participant_base(room: Room) -> str:
+    return f"/e/{room.event.slug}"
+
+
+def projector(room: Room, *, locale: str, base_url: str) -> str:
+    context = projector_context(room, base_url=base_url)
+    return _regions(PROJECTOR_REGIONS, locale, **context)
+
+
+def facilitator(room: Room, *, locale: str) -> str:
+    return _regions(FACILITATOR_REGIONS, locale, room=room, base=facilitator_base(room))
+
+
+def participant_room(room: Room, *, locale: str) -> str:
+    return _regions(("participant/_topic.html",), locale, room=room)
+
+
+def my_turn(room: Room, mine: MyTurn | None, *, locale: str) -> str:
+    """The participant's own region; ``mine=None`` gives the one for everyone without a request."""
+    return _regions(
+        ("participant/_my_turn.html",), locale, room=room, mine=mine, base=participant_base(room)
+    )
+
+
+def clock(*, locale: str) -> str:
+    """The server's time as this frame leaves, so that screens can correct their clocks."""
+    return render("partials/_clock.html", locale=locale, oob=True, server_now_ms=epoch_ms(utcnow()))
+
+
+def _regions(names: tuple[str, ...], locale: str, **context: object) -> str:
+    return "".join(render(name, locale=locale, oob=True, **context) for name in names)

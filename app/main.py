@@ -1,0 +1,43 @@
+"""The application factory and its lifespan: database, broadcast and live hub."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.config import ROOT, Settings, get_settings
+from app.db import Database
+from app.live.broadcast import from_url
+from app.live.hub import Hub
+from app.routes import errors, facilitator, health, participant, projector, ws
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    database = Database(settings.database_url)
+    hub = Hub(
+        database=database, broadcast=from_url(settings.broadcast_url), base_url=settings.base_url
+    )
+    database.on_change = hub.publish_threadsafe
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+            database.dispose()
+
+    app = FastAPI(title="Palabra", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.database = database
+    app.state.hub = hub
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    for module in (participant, facilitator, projector, ws, health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,1 @@
+"""HTTP and websocket routes: parse, authorise, call one service, render."""

@@ -1,0 +1,113 @@
+"""Dependencies shared by the routes, as Annotated aliases that read like prose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
+
+from app import access
+from app.config import Settings
+from app.db import Database
+from app.i18n import DEFAULT_LOCALE, N_
+from app.models import Event, Participant
+from app.services import events, participants
+from app.services.errors import DomainError, InvalidInput
+
+
+class NotSignedIn(DomainError):
+    """A screen was opened without the key or cookie it needs."""
+
+    status_code = 403
+    message = N_("This page needs the facilitator's link. Ask the organisers for it.")
+
+
+class NotJoined(DomainError):
+    status_code = 401
+    message = N_("Join the event with its code first.")
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def read_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    with database.reading() as session:
+        yield session
+
+
+def write_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    with database.writing() as session:
+        yield session
+
+
+AppSettings = Annotated[Settings, Depends(get_settings)]
+ReadDb = Annotated[Session, Depends(read_session)]
+WriteDb = Annotated[Session, Depends(write_session)]
+
+
+def locale_of(request: HTTPConnection) -> str:
+    """The language to answer in; catalogues and a chooser come with the translations."""
+    return DEFAULT_LOCALE
+
+
+Locale = Annotated[str, Depends(locale_of)]
+
+
+def require_facilitator(event: Event, request: Request, settings: Settings) -> None:
+    token = request.cookies.get(access.cookie_name(access.FACILITATOR, event))
+    if access.unsign(settings.secret_key, access.FACILITATOR, token) != event.id:
+        raise NotSignedIn()
+
+
+def facilitated_event(slug: str, request: Request, db: WriteDb, settings: AppSettings) -> Event:
+    event = events.get_by_slug(db=db, slug=slug)
+    require_facilitator(event, request, settings)
+    return event
+
+
+FacilitatedEvent = Annotated[Event, Depends(facilitated_event)]
+
+
+def participant_of(event: Event, request: Request, db: Session, settings: Settings) -> Participant:
+    token = request.cookies.get(access.cookie_name(access.PARTICIPANT, event))
+    participant_id = access.unsign(settings.secret_key, access.PARTICIPANT, token)
+    if participant_id is None:
+        raise NotJoined()
+    return participants.get(db=db, event=event, participant_id=participant_id)
+
+
+def joined_event(slug: str, db: WriteDb) -> Event:
+    return events.get_by_slug(db=db, slug=slug)
+
+
+def current_participant(
+    request: Request,
+    event: Annotated[Event, Depends(joined_event)],
+    db: WriteDb,
+    settings: AppSettings,
+) -> Participant:
+    return participant_of(event, request, db, settings)
+
+
+JoinedEvent = Annotated[Event, Depends(joined_event)]
+CurrentParticipant = Annotated[Participant, Depends(current_participant)]
+
+
+def optional_id(value: str) -> int | None:
+    """A form's optional id field: empty means none."""
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 18:
+        raise InvalidInput()
+    return int(value)

@@ -1,0 +1,51 @@
+"""The one place where errors become answers: a clear message and a 4xx, never a 500."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException
+
+from app.i18n import N_, translate
+from app.routes.deps import locale_of
+from app.routes.responses import flash, is_htmx, page
+from app.services.agenda_file import AgendaFileError
+from app.services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> Response:
+        return _answer(request, error.status_code, error.message_id, error.params)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        log.info("invalid request to %s: %s", request.url.path, error.errors())
+        return _answer(request, 422, N_("Some of what was sent is missing or not valid."), {})
+
+    @app.exception_handler(AgendaFileError)
+    async def invalid_agenda(request: Request, error: AgendaFileError) -> Response:
+        return _answer(request, 422, "; ".join(error.problems), {})
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        if error.status_code == 404:
+            return _answer(request, 404, N_("There is nothing at this address."), {})
+        if error.status_code == 405:
+            return _answer(request, 405, N_("That cannot be done at this address."), {})
+        return _answer(request, error.status_code, str(error.detail), {})
+
+
+def _answer(request: Request, status: int, message_id: str, params: dict[str, object]) -> Response:
+    locale = locale_of(request)
+    message = translate(locale, message_id, params)
+    if is_htmx(request):
+        return HTMLResponse(flash(message, locale=locale, level="error"), status_code=status)
+    referer = request.headers.get("referer", "")
+    back = referer if referer.startswith(("http://", "https://")) else None
+    return page("error.html", locale=locale, status_code=status, message=message, back=back)

@@ -1,0 +1,205 @@
+"""The facilitator's console: agenda, list of speakers and countdown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app import access
+from app.live import frames
+from app.models import Event, TurnKind
+from app.routes.deps import (
+    AppSettings,
+    FacilitatedEvent,
+    Locale,
+    NotSignedIn,
+    ReadDb,
+    WriteDb,
+    get_database,
+    optional_id,
+    require_facilitator,
+)
+from app.routes.responses import done, flash, page
+from app.services import agenda, events, floor, screens, timer
+from app.services.clock import epoch_ms
+
+router = APIRouter(prefix="/f/{slug}")
+
+REQUEST_ACTIONS: dict[str, Callable[..., Any]] = {
+    "call": floor.call,
+    "skip": floor.skip,
+    "remove": floor.remove,
+    "put-back": floor.put_back,
+    "up": partial(floor.move, offset=-1),
+    "down": partial(floor.move, offset=+1),
+}
+TIMER_ACTIONS: dict[str, Callable[..., Any]] = {
+    "start": timer.start,
+    "pause": timer.pause,
+    "add": partial(timer.add_time, seconds=30),
+    "reset": timer.reset,
+}
+
+
+@router.get("")
+def console(
+    slug: str,
+    request: Request,
+    db: ReadDb,
+    settings: AppSettings,
+    locale: Locale,
+    key: Annotated[str | None, Query(max_length=128)] = None,
+) -> Response:
+    event = events.get_by_slug(db=db, slug=slug)
+    if key is not None:
+        return _sign_in(
+            event, key, settings.secret_key, secure=settings.base_url.startswith("https")
+        )
+    require_facilitator(event, request, settings)
+    room = screens.room(db=db, event_id=event.id)
+    projector_key = access.event_key(settings.secret_key, event, access.PROJECTOR)
+    return page(
+        "facilitator/page.html",
+        locale=locale,
+        room=room,
+        base=frames.facilitator_base(room),
+        socket_path=f"/ws/facilitator/{event.slug}",
+        server_now_ms=epoch_ms(room.now),
+        links={
+            "projector": f"/projector/{event.slug}?key={projector_key}",
+            "join": frames.join_url(settings.base_url, event.join_code),
+        },
+    )
+
+
+@router.post("/segments/{segment_id}/{action}")
+def segment_action(
+    request: Request,
+    segment_id: int,
+    action: Literal["open", "close"],
+    event: FacilitatedEvent,
+    db: WriteDb,
+    locale: Locale,
+) -> Response:
+    change = agenda.open_segment if action == "open" else agenda.close_segment
+    change(db=db, event=event, segment_id=segment_id)
+    return _console_changed(request, event, locale)
+
+
+@router.post("/topics/next")
+def next_topic(request: Request, event: FacilitatedEvent, db: WriteDb, locale: Locale) -> Response:
+    agenda.next_topic(db=db, event=event)
+    return _console_changed(request, event, locale)
+
+
+@router.post("/topics/{topic_id}/{action}")
+def topic_action(
+    request: Request,
+    topic_id: int,
+    action: Literal["open", "close"],
+    event: FacilitatedEvent,
+    db: WriteDb,
+    locale: Locale,
+) -> Response:
+    change = agenda.open_topic if action == "open" else agenda.close_topic
+    change(db=db, event=event, topic_id=topic_id)
+    return _console_changed(request, event, locale)
+
+
+@router.post("/floor/next")
+def call_next(request: Request, event: FacilitatedEvent, db: WriteDb, locale: Locale) -> Response:
+    floor.call_next(db=db, event=event)
+    return _console_changed(request, event, locale)
+
+
+@router.post("/floor/finish")
+def finish(request: Request, event: FacilitatedEvent, db: WriteDb, locale: Locale) -> Response:
+    floor.finish(db=db, event=event)
+    return _console_changed(request, event, locale)
+
+
+@router.post("/floor/list/{state}")
+def list_state(
+    request: Request,
+    state: Literal["open", "close"],
+    event: FacilitatedEvent,
+    db: WriteDb,
+    locale: Locale,
+) -> Response:
+    floor.set_list_open(db=db, event=event, is_open=state == "open")
+    return _console_changed(request, event, locale)
+
+
+@router.post("/floor/add")
+def add_speaker(
+    request: Request,
+    event: FacilitatedEvent,
+    db: WriteDb,
+    locale: Locale,
+    name: Annotated[str, Form(max_length=1000)],
+    organisation: Annotated[str, Form(max_length=1000)] = "",
+    country: Annotated[str, Form(max_length=1000)] = "",
+    actor_type_id: Annotated[str, Form(max_length=20)] = "",
+    kind: Annotated[TurnKind, Form()] = TurnKind.INTERVENTION,
+) -> Response:
+    floor.add_from_room(
+        db=db,
+        event=event,
+        name=name,
+        organisation=organisation,
+        actor_type_id=optional_id(actor_type_id),
+        country=country,
+        kind=kind,
+    )
+    return _console_changed(request, event, locale)
+
+
+@router.post("/floor/{request_id}/{action}")
+def request_action(
+    request: Request,
+    request_id: int,
+    action: Literal["call", "skip", "remove", "put-back", "up", "down"],
+    event: FacilitatedEvent,
+    db: WriteDb,
+    locale: Locale,
+) -> Response:
+    REQUEST_ACTIONS[action](db=db, event=event, request_id=request_id)
+    return _console_changed(request, event, locale)
+
+
+@router.post("/timer/{action}")
+def timer_action(
+    request: Request,
+    action: Literal["start", "pause", "add", "reset"],
+    event: FacilitatedEvent,
+    db: WriteDb,
+    locale: Locale,
+) -> Response:
+    TIMER_ACTIONS[action](db=db, event=event)
+    return _console_changed(request, event, locale)
+
+
+def _console_changed(request: Request, event: Event, locale: str) -> Response:
+    with get_database(request).reading() as db:
+        room = screens.room(db=db, event_id=event.id)
+        regions = frames.facilitator(room, locale=locale) + flash("", locale=locale)
+    return done(request, regions=regions, then=f"/f/{event.slug}")
+
+
+def _sign_in(event: Event, key: str, secret_key: str, *, secure: bool) -> Response:
+    """Trade the facilitator's link for a cookie, so the key leaves the address bar."""
+    if not access.key_matches(secret_key, event, access.FACILITATOR, key):
+        raise NotSignedIn()
+    response = RedirectResponse(f"/f/{event.slug}", status_code=303)
+    response.set_cookie(
+        access.cookie_name(access.FACILITATOR, event),
+        access.sign(secret_key, access.FACILITATOR, event.id),
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+    return response

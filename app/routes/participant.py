@@ -1,0 +1,170 @@
+"""The participant's phone: join with the code, request the floor, withdraw, log a summary."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app import access
+from app.i18n import translate
+from app.live import frames
+from app.models import Event, Participant, TurnKind
+from app.routes.deps import (
+    AppSettings,
+    CurrentParticipant,
+    JoinedEvent,
+    Locale,
+    NotJoined,
+    ReadDb,
+    WriteDb,
+    get_database,
+    optional_id,
+    participant_of,
+)
+from app.routes.responses import done, flash, page
+from app.services import events, floor, participants, screens
+from app.services.clock import epoch_ms
+from app.services.errors import DomainError
+
+router = APIRouter()
+
+
+@router.get("/")
+def home(locale: Locale) -> Response:
+    return page("home/index.html", locale=locale)
+
+
+@router.get("/j/{code}")
+def join_link(code: str, db: ReadDb, locale: Locale) -> Response:
+    return join_form(db=db, locale=locale, code=code)
+
+
+@router.get("/join")
+def join_form(
+    db: ReadDb, locale: Locale, code: Annotated[str, Query(max_length=64)] = ""
+) -> Response:
+    event = events.get_by_code(db=db, code=code) if code else None
+    return page("participant/join.html", locale=locale, event=event, code=code, form={}, error=None)
+
+
+@router.post("/join")
+def join(
+    db: WriteDb,
+    settings: AppSettings,
+    locale: Locale,
+    code: Annotated[str, Form(max_length=64)],
+    name: Annotated[str, Form(max_length=1000)],
+    organisation: Annotated[str, Form(max_length=1000)] = "",
+    country: Annotated[str, Form(max_length=1000)] = "",
+    actor_type_id: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    event = events.get_by_code(db=db, code=code)
+    form = {
+        "name": name,
+        "organisation": organisation,
+        "country": country,
+        "actor_type_id": actor_type_id,
+    }
+    try:
+        participant = participants.join(
+            db=db,
+            event=event,
+            name=name,
+            organisation=organisation,
+            actor_type_id=optional_id(actor_type_id),
+            country=country,
+        )
+    except DomainError as error:
+        return page(
+            "participant/join.html",
+            locale=locale,
+            status_code=error.status_code,
+            event=event,
+            code=code,
+            form=form,
+            error=translate(locale, error.message_id, error.params),
+        )
+    response = RedirectResponse(f"/e/{event.slug}", status_code=303)
+    response.set_cookie(
+        access.cookie_name(access.PARTICIPANT, event),
+        access.sign(settings.secret_key, access.PARTICIPANT, participant.id),
+        max_age=60 * 60 * 24 * 30,
+        httponly=True,
+        samesite="lax",
+        secure=settings.base_url.startswith("https://"),
+    )
+    return response
+
+
+@router.get("/e/{slug}")
+def participant_page(
+    slug: str, request: Request, db: ReadDb, settings: AppSettings, locale: Locale
+) -> Response:
+    event = events.get_by_slug(db=db, slug=slug)
+    try:
+        me = participant_of(event, request, db, settings)
+    except NotJoined:
+        return RedirectResponse("/join", status_code=303)
+    room = screens.room(db=db, event_id=event.id)
+    mine = screens.my_turn(db=db, room=room, participant=me)
+    return page(
+        "participant/page.html",
+        locale=locale,
+        room=room,
+        mine=mine if mine.request else None,
+        me=me,
+        base=frames.participant_base(room),
+        socket_path=f"/ws/participant/{event.slug}",
+        server_now_ms=epoch_ms(room.now),
+    )
+
+
+@router.post("/e/{slug}/floor")
+def request_floor(
+    request: Request,
+    event: JoinedEvent,
+    me: CurrentParticipant,
+    db: WriteDb,
+    locale: Locale,
+    kind: Annotated[TurnKind, Form()] = TurnKind.INTERVENTION,
+    question_ids: Annotated[list[int], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+) -> Response:
+    floor.request_floor(db=db, event=event, participant=me, kind=kind, question_ids=question_ids)
+    return _my_turn_changed(request, event, me, locale)
+
+
+@router.post("/e/{slug}/floor/{request_id}/withdraw")
+def withdraw(
+    request: Request,
+    request_id: int,
+    event: JoinedEvent,
+    me: CurrentParticipant,
+    db: WriteDb,
+    locale: Locale,
+) -> Response:
+    floor.withdraw(db=db, event=event, participant=me, request_id=request_id)
+    return _my_turn_changed(request, event, me, locale)
+
+
+@router.post("/e/{slug}/floor/{request_id}/summary")
+def save_summary(
+    request: Request,
+    request_id: int,
+    event: JoinedEvent,
+    me: CurrentParticipant,
+    db: WriteDb,
+    locale: Locale,
+    summary: Annotated[str, Form(max_length=20_000)],
+) -> Response:
+    floor.save_summary(db=db, event=event, participant=me, request_id=request_id, summary=summary)
+    return _my_turn_changed(request, event, me, locale)
+
+
+def _my_turn_changed(request: Request, event: Event, me: Participant, locale: str) -> Response:
+    with get_database(request).reading() as db:
+        room = screens.room(db=db, event_id=event.id)
+        mine = screens.my_turn(db=db, room=room, participant=me)
+        regions = frames.my_turn(room, mine, locale=locale) + flash("", locale=locale)
+    return done(request, regions=regions, then=f"/e/{event.slug}")

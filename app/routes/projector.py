@@ -1,0 +1,43 @@
+"""The projector: read-only, opened with its key, updated over the websocket only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app import access
+from app.i18n import N_
+from app.live import frames
+from app.routes.deps import AppSettings, Locale, NotSignedIn, ReadDb
+from app.routes.responses import page
+from app.services import events, screens
+from app.services.clock import epoch_ms
+
+router = APIRouter()
+
+
+class ProjectorKeyWrong(NotSignedIn):
+    message = N_("This projector link is not valid. Copy it again from the facilitator's console.")
+
+
+@router.get("/projector/{slug}")
+def projector(
+    slug: str,
+    db: ReadDb,
+    settings: AppSettings,
+    locale: Locale,
+    key: Annotated[str, Query(max_length=128)] = "",
+) -> Response:
+    event = events.get_by_slug(db=db, slug=slug)
+    if not access.key_matches(settings.secret_key, event, access.PROJECTOR, key):
+        raise ProjectorKeyWrong()
+    room = screens.room(db=db, event_id=event.id)
+    return page(
+        "projector/page.html",
+        locale=locale,
+        socket_path=f"/ws/projector/{event.slug}?key={key}",
+        server_now_ms=epoch_ms(room.now),
+        **frames.projector_context(room, base_url=settings.base_url),
+    )

@@ -1,0 +1,108 @@
+"""The live sockets: one per open screen. A socket only receives; actions go over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import anyio.to_thread
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
+
+from app import access
+from app.config import Settings
+from app.db import Database
+from app.live.connection import Connection
+from app.live.hub import FACILITATOR, PARTICIPANT, PROJECTOR, Hub
+from app.models import Event
+from app.routes.deps import locale_of
+from app.services import events, participants
+from app.services.errors import DomainError
+
+router = APIRouter(prefix="/ws")
+
+
+@router.websocket("/projector/{slug}")
+async def projector_socket(websocket: WebSocket, slug: str, key: str = "") -> None:
+    settings: Settings = websocket.app.state.settings
+    event = await _event(websocket, slug)
+    if event is None or not access.key_matches(settings.secret_key, event, access.PROJECTOR, key):
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
+        return
+    await _serve(websocket, Connection(websocket, event.id, PROJECTOR, locale_of(websocket)))
+
+
+@router.websocket("/facilitator/{slug}")
+async def facilitator_socket(websocket: WebSocket, slug: str) -> None:
+    settings: Settings = websocket.app.state.settings
+    event = await _event(websocket, slug)
+    token = websocket.cookies.get(access.cookie_name(access.FACILITATOR, event)) if event else None
+    if event is None or access.unsign(settings.secret_key, access.FACILITATOR, token) != event.id:
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
+        return
+    await _serve(websocket, Connection(websocket, event.id, FACILITATOR, locale_of(websocket)))
+
+
+@router.websocket("/participant/{slug}")
+async def participant_socket(websocket: WebSocket, slug: str) -> None:
+    settings: Settings = websocket.app.state.settings
+    event = await _event(websocket, slug)
+    token = websocket.cookies.get(access.cookie_name(access.PARTICIPANT, event)) if event else None
+    participant_id = access.unsign(settings.secret_key, access.PARTICIPANT, token)
+    if (
+        event is None
+        or participant_id is None
+        or not await _known(websocket, event, participant_id)
+    ):
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
+        return
+    connection = Connection(
+        websocket, event.id, PARTICIPANT, locale_of(websocket), participant_id=participant_id
+    )
+    await _serve(websocket, connection)
+
+
+async def _serve(websocket: WebSocket, connection: Connection) -> None:
+    """Send the snapshot, then frames as they come, until the client goes away."""
+    hub: Hub = websocket.app.state.hub
+    await websocket.accept()
+    pump = asyncio.create_task(connection.pump())
+    try:
+        await hub.connect(connection)
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.disconnect(connection)
+        pump.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await pump
+
+
+async def _event(websocket: WebSocket, slug: str) -> Event | None:
+    database: Database = websocket.app.state.database
+
+    def find() -> Event | None:
+        with database.reading() as db:
+            try:
+                return events.get_by_slug(db=db, slug=slug)
+            except DomainError:
+                return None
+
+    return await anyio.to_thread.run_sync(find)
+
+
+async def _known(websocket: WebSocket, event: Event, participant_id: int) -> bool:
+    database: Database = websocket.app.state.database
+
+    def check() -> bool:
+        with database.reading() as db:
+            try:
+                participants.get(db=db, event=event, participant_id=participant_id)
+            except DomainError:
+                return False
+            return True
+
+    return await anyio.to_thread.run_sync(check)

@@ -1,0 +1,67 @@
+"""Jinja2 environments (one per language) and the helpers templates use."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import segno
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from app.i18n import N_, translations
+from app.models import TurnKind
+from app.services.clock import epoch_ms
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+TURN_KINDS = {
+    TurnKind.INTERVENTION: N_("Intervention"),
+    TurnKind.GOOD_PRACTICE: N_("Good practice"),
+    TurnKind.POINT_OF_ORDER: N_("Point of order"),
+    TurnKind.REPLY: N_("Reply"),
+}
+
+
+def clock(milliseconds: int) -> str:
+    """m:ss, with a leading + for overtime."""
+    sign = "+" if milliseconds < 0 else ""
+    seconds = abs(milliseconds) // 1000 if milliseconds < 0 else -(-milliseconds // 1000)
+    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
+
+
+def minutes(seconds: int) -> int:
+    """Whole minutes, rounded up: an estimate never says 0 while someone is ahead."""
+    return max(1, -(-seconds // 60))
+
+
+@lru_cache(maxsize=64)
+def qr_svg(data: str) -> Markup:
+    """An inline SVG QR code (segno escapes nothing we give it but a URL we built)."""
+    svg = segno.make(data, error="m").svg_inline(scale=6, dark="#000", light="#fff", border=2)
+    return Markup(svg)
+
+
+@lru_cache
+def environment(locale: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        locale=locale,
+        turn_kinds=TURN_KINDS,
+        epoch_ms=epoch_ms,
+        qr_svg=qr_svg,
+    )
+    env.filters.update(clock=clock, minutes=minutes)
+    return env
+
+
+def render(name: str, *, locale: str, **context: Any) -> str:
+    return environment(locale).get_template(name).render(**context)

@@ -1,0 +1,70 @@
+// Palabra's only script: ticks countdowns and waiting times between server pushes.
+// The server sends timestamps (never ticks); we correct our clock from the server's time
+// that comes with each push. No framework, no inline handlers.
+(function () {
+  "use strict";
+  var offsetMs = 0; // server clock minus this device's clock
+
+  function readServerClock() {
+    var clock = document.getElementById("server-clock");
+    if (clock && clock.dataset.serverNow) {
+      offsetMs = Number(clock.dataset.serverNow) - Date.now();
+      delete clock.dataset.serverNow; // read once, on arrival
+    }
+  }
+
+  function seconds(ms, roundUp) {
+    return roundUp ? Math.ceil(ms / 1000) : Math.floor(ms / 1000);
+  }
+
+  function clockText(totalSeconds, prefix) {
+    var mm = Math.floor(totalSeconds / 60);
+    var ss = String(totalSeconds % 60).padStart(2, "0");
+    return prefix + mm + ":" + ss;
+  }
+
+  function remainingText(ms) {
+    return ms < 0 ? clockText(seconds(-ms, false), "+") : clockText(seconds(ms, true), "");
+  }
+
+  function tick() {
+    var now = Date.now() + offsetMs;
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var remaining = Number(el.dataset.remainingMs);
+      if (el.dataset.running === "true" && el.dataset.deadlineMs) {
+        remaining = Number(el.dataset.deadlineMs) - now;
+      }
+      var text = remainingText(remaining);
+      if (el.textContent !== text) el.textContent = text;
+      el.classList.toggle("is-overtime", remaining < 0);
+      el.classList.toggle("is-warning", remaining >= 0 && remaining <= 30000);
+    });
+    document.querySelectorAll("[data-since-ms]").forEach(function (el) {
+      var text = clockText(seconds(Math.max(0, now - Number(el.dataset.sinceMs)), false), "");
+      if (el.textContent !== text) el.textContent = text;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    readServerClock();
+    tick();
+    setInterval(tick, 250);
+  });
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    readServerClock();
+    tick();
+  });
+  document.addEventListener("htmx:afterSwap", tick);
+  document.addEventListener("htmx:wsOpen", function () {
+    document.body.classList.remove("is-offline");
+  });
+  document.addEventListener("htmx:wsClose", function () {
+    document.body.classList.add("is-offline");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (event.detail.successful && form.matches && form.matches("form[data-reset-on-success]")) {
+      form.reset();
+    }
+  });
+})();

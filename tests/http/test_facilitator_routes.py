@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.http.helpers import (
+    HTMX,
+    another_phone,
+    facilitator,
+    join,
+    open_first_topic,
+    request_ids,
+    seeded_event,
+)
+
+
+def test_the_console_needs_the_facilitators_link(client: TestClient) -> None:
+    event = seeded_event(client)
+    assert client.get(f"/f/{event.slug}").status_code == 403
+    wrong = client.get(f"/f/{event.slug}", params={"key": "0" * 32})
+    assert wrong.status_code == 403
+    assert "facilitator" in wrong.text
+
+
+def test_the_key_is_traded_for_a_cookie_and_leaves_the_address_bar(client: TestClient) -> None:
+    event = seeded_event(client)
+    facilitator(client, event)
+    console = client.get(f"/f/{event.slug}")
+    assert console.status_code == 200
+    assert "Comunidades de acogida" in console.text
+    assert "Salud" in console.text
+
+
+def test_actions_are_refused_without_the_cookie(client: TestClient) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    response = client.post(f"/f/{event.slug}/floor/next", headers=HTMX)
+    assert response.status_code == 403
+
+
+def test_participants_cannot_act_as_facilitator(client: TestClient) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    join(client, event)
+    assert client.post(f"/f/{event.slug}/topics/next").status_code == 403
+
+
+def test_next_topic_then_call_the_next_speaker(client: TestClient) -> None:
+    event = seeded_event(client)
+    facilitator(client, event)
+    opened = client.post(f"/f/{event.slug}/topics/next", headers=HTMX)
+    assert opened.status_code == 200
+    assert 'id="fac-floor"' in opened.text and "Salud" in opened.text
+
+    phone = join(another_phone(client), event, name="María Pérez")
+    phone.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
+    called = client.post(f"/f/{event.slug}/floor/next", headers=HTMX)
+    assert called.status_code == 200
+    assert "María Pérez" in called.text
+    assert 'data-running="true"' in called.text
+    assert "You have the floor" in phone.get(f"/e/{event.slug}").text
+
+
+def test_call_next_on_an_empty_list_gives_a_message_not_an_error(client: TestClient) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    facilitator(client, event)
+    response = client.post(f"/f/{event.slug}/floor/next", headers=HTMX)
+    assert response.status_code == 409
+    assert "Nobody is waiting to speak." in response.text
+
+
+def test_reorder_skip_and_remove_from_the_console(client: TestClient) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    facilitator(client, event)
+    for name in ("Ana", "Bruno", "Carla"):
+        phone = join(another_phone(client), event, name=name)
+        phone.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
+    ana, bruno, carla = request_ids(client.get(f"/f/{event.slug}").text)
+
+    up = client.post(f"/f/{event.slug}/floor/{carla}/up", headers=HTMX)
+    assert request_ids(up.text) == [ana, carla, bruno]
+    skipped = client.post(f"/f/{event.slug}/floor/{ana}/skip", headers=HTMX)
+    assert request_ids(skipped.text) == [carla, bruno]
+    removed = client.post(f"/f/{event.slug}/floor/{bruno}/remove", headers=HTMX)
+    assert request_ids(removed.text) == [carla]
+    back = client.post(f"/f/{event.slug}/floor/{ana}/put-back", headers=HTMX)
+    assert request_ids(back.text) == [carla, ana]
+
+
+def test_an_unknown_action_is_a_clear_422(client: TestClient) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    facilitator(client, event)
+    response = client.post(f"/f/{event.slug}/floor/1/explode", headers=HTMX)
+    assert response.status_code == 422
+
+
+def test_timer_controls(client: TestClient) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    facilitator(client, event)
+    join(another_phone(client), event).post(f"/e/{event.slug}/floor", data={"kind": "reply"})
+    client.post(f"/f/{event.slug}/floor/next", headers=HTMX)
+    paused = client.post(f"/f/{event.slug}/timer/pause", headers=HTMX)
+    assert 'data-running="false"' in paused.text
+    again = client.post(f"/f/{event.slug}/timer/pause", headers=HTMX)
+    assert again.status_code == 409 and "not running" in again.text
+    added = client.post(f"/f/{event.slug}/timer/add", headers=HTMX)
+    assert 'data-running="false"' in added.text
+    reset = client.post(f"/f/{event.slug}/timer/reset", headers=HTMX)
+    assert 'data-remaining-ms="180000"' in reset.text
+    started = client.post(f"/f/{event.slug}/timer/start", headers=HTMX)
+    assert 'data-running="true"' in started.text
+
+
+def test_add_a_speaker_from_the_room(client: TestClient) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    facilitator(client, event)
+    response = client.post(
+        f"/f/{event.slug}/floor/add",
+        data={"name": "Delegación de Perú", "country": "Perú", "kind": "point_of_order"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert "Delegación de Perú" in response.text and "from the room" in response.text
+    empty = client.post(f"/f/{event.slug}/floor/add", data={"name": " "}, headers=HTMX)
+    assert empty.status_code == 422 and "Name is required." in empty.text
+
+
+def test_close_and_reopen_the_list(client: TestClient) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    facilitator(client, event)
+    client.post(f"/f/{event.slug}/floor/list/close", headers=HTMX)
+    phone = join(another_phone(client), event)
+    refused = phone.post(f"/e/{event.slug}/floor", data={"kind": "reply"}, headers=HTMX)
+    assert refused.status_code == 409 and "closed" in refused.text
+    client.post(f"/f/{event.slug}/floor/list/open", headers=HTMX)
+    accepted = phone.post(f"/e/{event.slug}/floor", data={"kind": "reply"}, headers=HTMX)
+    assert accepted.status_code == 200
+
+
+def test_names_are_escaped_in_the_console(client: TestClient) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    facilitator(client, event)
+    phone = join(another_phone(client), event, name='<img src=x onerror="alert(1)">')
+    phone.post(f"/e/{event.slug}/floor", data={"kind": "reply"})
+    console = client.get(f"/f/{event.slug}").text
+    assert "<img src=x" not in console
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in console

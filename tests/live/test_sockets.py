@@ -1,0 +1,149 @@
+"""Screens are told about changes over their websocket, without reloading."""
+
+from __future__ import annotations
+
+import re
+
+import anyio
+import httpx
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import InvalidStatus
+
+from app import access
+from app.models import Event
+from tests.conftest import SECRET
+from tests.http.helpers import HTMX
+from tests.live.conftest import LiveServer
+
+pytestmark = pytest.mark.anyio
+
+WAIT = 5
+
+
+def seed(server: LiveServer) -> Event:
+    from tests.factories import make_event
+
+    with server.app.state.database.writing() as db:
+        event = make_event(db)
+        event.segments[0].topics[0].questions  # noqa: B018 (load before the session closes)
+        return event
+
+
+async def facilitator_client(server: LiveServer, event: Event) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=server.http, headers=HTMX)
+    key = access.event_key(SECRET, event, access.FACILITATOR)
+    await client.get(f"/f/{event.slug}", params={"key": key})
+    return client
+
+
+async def phone(server: LiveServer, event: Event, name: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=server.http, headers=HTMX)
+    response = await client.post("/join", data={"code": event.join_code, "name": name})
+    assert response.status_code == 303
+    return client
+
+
+def projector_socket(server: LiveServer, event: Event) -> connect:
+    key = access.event_key(SECRET, event, access.PROJECTOR)
+    return connect(f"{server.ws}/ws/projector/{event.slug}?key={key}", compression=None)
+
+
+async def next_message(socket: ClientConnection, containing: str) -> str:
+    """The first message that contains ``containing``; earlier ones are older states."""
+    with anyio.fail_after(WAIT):
+        while True:
+            message = str(await socket.recv())
+            if containing in message:
+                return message
+
+
+async def test_a_new_socket_first_receives_the_full_state(live_server: LiveServer) -> None:
+    event = seed(live_server)
+    facilitator = await facilitator_client(live_server, event)
+    await facilitator.post(f"/f/{event.slug}/topics/next")
+    async with projector_socket(live_server, event) as socket:
+        with anyio.fail_after(WAIT):
+            snapshot = str(await socket.recv())
+    for region in ("projector-stage", "projector-speaker", "projector-next", "projector-join"):
+        assert f'id="{region}"' in snapshot
+    assert "¿Cómo asegurar el acceso?" in snapshot
+    assert 'id="server-clock"' in snapshot
+
+
+async def test_projector_sees_a_new_request_and_the_next_speaker(live_server: LiveServer) -> None:
+    event = seed(live_server)
+    facilitator = await facilitator_client(live_server, event)
+    await facilitator.post(f"/f/{event.slug}/topics/next")
+    async with projector_socket(live_server, event) as socket:
+        await next_message(socket, "projector-stage")
+        maria = await phone(live_server, event, "María Pérez")
+        await maria.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
+        queued = await next_message(socket, "María Pérez")
+        assert re.search(r'id="projector-next".*María Pérez', queued, re.S)
+
+        await facilitator.post(f"/f/{event.slug}/floor/next")
+        called = await next_message(socket, 'data-running="true"')
+        speaker = called.split('id="projector-speaker"', 1)[1].split("</section>", 1)[0]
+        assert "María Pérez" in speaker
+        assert "data-deadline-ms=" in speaker
+
+
+async def test_every_projector_gets_the_same_text(live_server: LiveServer) -> None:
+    event = seed(live_server)
+    facilitator = await facilitator_client(live_server, event)
+    async with projector_socket(live_server, event) as a, projector_socket(live_server, event) as b:
+        await a.recv()
+        await b.recv()
+        await facilitator.post(f"/f/{event.slug}/topics/next")
+        first, second = await next_message(a, "Salud"), await next_message(b, "Salud")
+    assert first == second
+
+
+async def test_a_participant_sees_their_place_change_live(live_server: LiveServer) -> None:
+    event = seed(live_server)
+    facilitator = await facilitator_client(live_server, event)
+    await facilitator.post(f"/f/{event.slug}/topics/next")
+    ana, bruno = await phone(live_server, event, "Ana"), await phone(live_server, event, "Bruno")
+    await ana.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
+    await bruno.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
+    cookies = "; ".join(f"{k}={v}" for k, v in bruno.cookies.items())
+    url = f"{live_server.ws}/ws/participant/{event.slug}"
+    async with connect(url, additional_headers={"Cookie": cookies}) as socket:
+        await next_message(socket, "You are number 2 on the list")
+        await facilitator.post(f"/f/{event.slug}/floor/next")
+        await next_message(socket, "You are number 1 on the list")
+        await facilitator.post(f"/f/{event.slug}/floor/next")
+        await next_message(socket, "You have the floor")
+
+
+async def test_the_facilitator_console_follows_a_co_facilitator(live_server: LiveServer) -> None:
+    event = seed(live_server)
+    one = await facilitator_client(live_server, event)
+    other = await facilitator_client(live_server, event)
+    cookies = "; ".join(f"{k}={v}" for k, v in one.cookies.items())
+    url = f"{live_server.ws}/ws/facilitator/{event.slug}"
+    async with connect(url, additional_headers={"Cookie": cookies}) as socket:
+        await next_message(socket, 'id="fac-agenda"')
+        await other.post(f"/f/{event.slug}/topics/next")
+        update = await next_message(socket, "Close topic")
+        assert 'id="fac-floor"' in update
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ws/projector/{slug}?key=wrong",
+        "/ws/facilitator/{slug}",
+        "/ws/participant/{slug}",
+        "/ws/projector/no-such-event",
+    ],
+)
+async def test_a_socket_without_the_right_key_or_cookie_is_refused(
+    live_server: LiveServer, path: str
+) -> None:
+    event = seed(live_server)
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(live_server.ws + path.format(slug=event.slug)):
+            pass
+    assert refused.value.response.status_code == 403
