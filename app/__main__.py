@@ -64,7 +64,9 @@ def _agenda(settings: Settings, command: str, path: Path) -> int:
     database = Database(settings.database_url)
     try:
         with database.writing() as db:
-            event = agenda.load(db=db, spec=spec)
+            event = agenda.load(
+                db=db, spec=spec, default_speaking_seconds=settings.speaking_time_seconds
+            )
     except DomainError as error:
         print(f"{path}: {error}", file=sys.stderr)
         return 1
@@ -110,7 +112,11 @@ def _run(settings: Settings) -> None:
     try:
         with database.writing() as db:
             if not events.list_all(db=db):
-                event = agenda.load(db=db, spec=read_agenda(settings.default_agenda))
+                event = agenda.load(
+                    db=db,
+                    spec=read_agenda(settings.default_agenda),
+                    default_speaking_seconds=settings.speaking_time_seconds,
+                )
                 print(f"Loaded the bundled agenda: {event.title}")
     finally:
         database.dispose()

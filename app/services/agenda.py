@@ -21,8 +21,20 @@ class EventExists(DomainError):
     message = N_("An event with the address {slug} is already loaded.")
 
 
-def load(*, db: Session, spec: AgendaSpec, now: datetime | None = None) -> Event:
-    """Create an event, its agenda and its lists from a validated agenda file."""
+DEFAULT_SPEAKING_SECONDS = 180
+
+
+def load(
+    *,
+    db: Session,
+    spec: AgendaSpec,
+    default_speaking_seconds: int = DEFAULT_SPEAKING_SECONDS,
+    now: datetime | None = None,
+) -> Event:
+    """Create an event, its agenda and its lists from a validated agenda file.
+
+    The file's speaking time wins; ``default_speaking_seconds`` is for files without one.
+    """
     now = now or utcnow()
     if db.scalar(select(Event.id).where(Event.slug == spec.event.slug)) is not None:
         raise EventExists(slug=spec.event.slug)
@@ -37,7 +49,7 @@ def load(*, db: Session, spec: AgendaSpec, now: datetime | None = None) -> Event
         language=info.language,
         organisers=list(info.organisers),
         objective=info.objective.strip(),
-        speaking_seconds=info.speaking_time,
+        speaking_seconds=info.speaking_time or default_speaking_seconds,
         join_code=events.new_join_code(),
         created_at=now,
     )
@@ -72,7 +84,7 @@ def load(*, db: Session, spec: AgendaSpec, now: datetime | None = None) -> Event
             for position, topic_spec in enumerate(segment_spec.topics)
         ]
         event.segments.append(segment)
-    allotted = info.speaking_time * 1000
+    allotted = event.speaking_seconds * 1000
     db.add(Countdown(event_id=event.id, allotted_ms=allotted, remaining_ms=allotted))
     db.commit()
     return event

@@ -73,14 +73,15 @@ class EventSpec(_Strict):
     starts_on: date
     ends_on: date
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
-    speaking_time: int = 180
+    # None: the server's default (PALABRA_SPEAKING_TIME_SECONDS).
+    speaking_time: int | None = None
     organisers: list[Line] = Field(default_factory=list, max_length=50)
     objective: str = Field(default="", max_length=20_000)
 
     @field_validator("speaking_time", mode="before")
     @classmethod
-    def _seconds(cls, value: Any) -> int:
-        return parse_speaking_time(value)
+    def _seconds(cls, value: Any) -> int | None:
+        return None if value is None else parse_speaking_time(value)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> EventSpec:

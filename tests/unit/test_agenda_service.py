@@ -6,8 +6,16 @@ from sqlalchemy.orm import Session
 from app.models.agenda import Stage
 from app.services import agenda, events, floor, timer
 from app.services.agenda import EventExists
+from app.services.agenda_file import AgendaSpec
 from app.services.errors import NotFound, StageError
-from tests.factories import at, make_event, make_participant, make_request, open_first_topic
+from tests.factories import (
+    agenda_data,
+    at,
+    make_event,
+    make_participant,
+    make_request,
+    open_first_topic,
+)
 
 
 def stages(event: agenda.Event) -> list[tuple[str, list[str]]]:
@@ -96,3 +104,11 @@ def test_a_closed_topic_can_be_reopened_with_its_list(db: Session) -> None:
     agenda.open_topic(db=db, event=event, topic_id=topic_id)
     assert [r.participant.name for r in floor.waiting_list(db=db, topic_id=topic_id)] == ["Ana"]
     assert event.segments[0].topics[0].stage is Stage.OPEN
+
+
+def test_an_agenda_without_a_speaking_time_takes_the_servers_default(db: Session) -> None:
+    data = agenda_data()
+    del data["event"]["speaking_time"]
+    event = agenda.load(db=db, spec=AgendaSpec.model_validate(data), default_speaking_seconds=240)
+    assert event.speaking_seconds == 240
+    assert timer.get(db=db, event_id=event.id).allotted_ms == 240_000

@@ -1,0 +1,27 @@
+# Palabra in one container: migrates, loads the bundled agenda if the database is empty, serves :8000.
+# Run with a volume for the database and a real secret:
+#   docker run -p 8000:8000 -v palabra:/data -e PALABRA_SECRET_KEY=... \
+#     -e PALABRA_PUBLIC_URL=https://palabra.example.org palabra
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PALABRA_ENV=production \
+    PALABRA_HOST=0.0.0.0 \
+    PALABRA_PORT=8000 \
+    PALABRA_DATABASE_URL=sqlite:////data/palabra.db
+
+WORKDIR /srv/palabra
+COPY pyproject.toml README.md alembic.ini ./
+COPY app ./app
+COPY migrations ./migrations
+COPY static ./static
+RUN pip install -e . \
+    && useradd --system --home-dir /srv/palabra palabra \
+    && mkdir -p /data && chown palabra /data
+
+USER palabra
+VOLUME ["/data"]
+EXPOSE 8000
+CMD ["python", "-m", "app", "run"]
