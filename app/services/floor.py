@@ -199,6 +199,8 @@ def put_back(*, db: Session, event: Event, request_id: int, now: datetime | None
     topic = _open_topic(db, event)
     if request.status is not TurnStatus.SKIPPED or request.topic_id != topic.id:
         raise StageError(N_("Only a skipped speaker of the open topic can be put back."))
+    if active_request(db=db, topic_id=topic.id, participant_id=request.participant_id):
+        raise StageError(N_("That speaker has asked again and is already on the list."))
     request.status = TurnStatus.WAITING
     request.finished_at = None
     request.position = _next_position(db, topic.id)

@@ -298,3 +298,15 @@ def test_summary_is_locked_once_the_topic_closes(db: Session) -> None:
 
 def agenda_topic(event: floor.Event) -> int:
     return event.segments[0].topics[0].id
+
+
+def test_a_skipped_speaker_who_asked_again_is_not_put_back_twice(db: Session) -> None:
+    event = make_event(db)
+    open_first_topic(db, event)
+    ana = make_participant(db, event)
+    first = make_request(db, event, ana)
+    floor.skip(db=db, event=event, request_id=first.id)
+    make_request(db, event, ana)
+    with pytest.raises(StageError):
+        floor.put_back(db=db, event=event, request_id=first.id)
+    assert names(floor.waiting_list(db=db, topic_id=agenda_topic(event))) == ["Ana"]
