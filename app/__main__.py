@@ -97,7 +97,7 @@ def _print_links(settings: Settings) -> None:
                 print(f"  Join code:           {event.join_code}")
     finally:
         database.dispose()
-    print()
+    print(flush=True)
 
 
 def _run(settings: Settings) -> None:

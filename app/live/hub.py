@@ -21,7 +21,7 @@ from app.live import frames
 from app.live.broadcast import Broadcast, Change
 from app.live.connection import MINE, ROOM, Connection
 from app.models import Event
-from app.services import participants, screens
+from app.services import screens
 
 log = logging.getLogger(__name__)
 
@@ -137,16 +137,14 @@ class Hub:
                     self._cache[(event_id, view, locale)] = (version, cached)
                 room_frames[(view, locale)] = cached
             if room is not None:
-                concerned = screens.concerned_participants(db=db, room=room)
-                event = room.event
                 for c in sockets:
                     if c.view != PARTICIPANT:
                         continue
-                    if c.participant_id in concerned:
-                        key = (c.participant_id, c.locale)
+                    request = room.latest_requests.get(c.participant_id or NOBODY)
+                    if request is not None:
+                        key = (request.participant_id, c.locale)
                         if key not in personal:
-                            me = participants.get(db=db, event=event, participant_id=key[0])
-                            mine = screens.my_turn(db=db, room=room, participant=me)
+                            mine = screens.my_turn(room=room, participant=request.participant)
                             personal[key] = frames.my_turn(room, mine, locale=c.locale)
                     elif (NOBODY, c.locale) not in personal:
                         personal[(NOBODY, c.locale)] = frames.my_turn(room, None, locale=c.locale)

@@ -108,7 +108,7 @@ def participant_page(
     except NotJoined:
         return RedirectResponse("/join", status_code=303)
     room = screens.room(db=db, event_id=event.id)
-    mine = screens.my_turn(db=db, room=room, participant=me)
+    mine = screens.my_turn(room=room, participant=me)
     return page(
         "participant/page.html",
         locale=locale,
@@ -165,6 +165,6 @@ def save_summary(
 def _my_turn_changed(request: Request, event: Event, me: Participant, locale: str) -> Response:
     with get_database(request).reading() as db:
         room = screens.room(db=db, event_id=event.id)
-        mine = screens.my_turn(db=db, room=room, participant=me)
+        mine = screens.my_turn(room=room, participant=me)
         regions = frames.my_turn(room, mine, locale=locale) + flash("", locale=locale)
     return done(request, regions=regions, then=f"/e/{event.slug}")

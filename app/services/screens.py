@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -29,6 +30,8 @@ class Room:
     speaking_seconds: int
     passed: list[FloorRequest] = field(default_factory=list)
     spoken: list[FloorRequest] = field(default_factory=list)
+    # Each participant's latest request on the open topic: whom a personal fragment concerns.
+    latest_requests: dict[int, FloorRequest] = field(default_factory=dict)
 
     @property
     def version(self) -> int:
@@ -38,12 +41,13 @@ class Room:
     def next_speakers(self) -> list[FloorRequest]:
         return self.waiting[:5]
 
+    @cached_property
+    def _places(self) -> dict[int, int]:
+        return {request.id: place for place, request in enumerate(self.waiting, start=1)}
+
     def place_of(self, request: FloorRequest) -> int | None:
         """1 for the first one waiting; None if not waiting."""
-        for place, waiting in enumerate(self.waiting, start=1):
-            if waiting.id == request.id:
-                return place
-        return None
+        return self._places.get(request.id)
 
     def estimated_wait_seconds(self, place: int) -> int:
         """The current speaker's time left, then a full turn for everyone ahead."""
@@ -76,6 +80,7 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
     topic = events.open_topic(db=db, event_id=event_id)
     segment = next((s for s in event.segments if s.stage is Stage.OPEN), None)
     waiting = passed = spoken = []
+    latest: dict[int, FloorRequest] = {}
     if topic is not None:
         on_topic = list(
             db.scalars(
@@ -91,6 +96,8 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
             (r for r in on_topic if r.status is TurnStatus.DONE),
             key=lambda r: r.called_at or r.requested_at,
         )
+        for request in sorted(on_topic, key=lambda r: r.id):
+            latest[request.participant_id] = request
     speaking_seconds = event.speaking_seconds
     if segment is not None and segment.speaking_seconds:
         speaking_seconds = segment.speaking_seconds
@@ -105,32 +112,13 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
         speaking_seconds=speaking_seconds,
         passed=passed,
         spoken=spoken,
+        latest_requests=latest,
     )
 
 
-def my_turn(*, db: Session, room: Room, participant: Participant) -> MyTurn:
-    request = None
-    if room.topic is not None:
-        request = db.scalar(
-            select(FloorRequest)
-            .where(
-                FloorRequest.topic_id == room.topic.id,
-                FloorRequest.participant_id == participant.id,
-            )
-            .order_by(FloorRequest.id.desc())
-            .limit(1)
-        )
+def my_turn(*, room: Room, participant: Participant) -> MyTurn:
+    """The participant's own place, from the room already read: no query per participant."""
+    request = room.latest_requests.get(participant.id)
     place = room.place_of(request) if request else None
     wait = room.estimated_wait_seconds(place) if place else None
     return MyTurn(participant=participant, request=request, place=place, wait_seconds=wait)
-
-
-def concerned_participants(*, db: Session, room: Room) -> set[int]:
-    """Participants with a request on the open topic: only they get a personal fragment."""
-    if room.topic is None:
-        return set()
-    return set(
-        db.scalars(
-            select(FloorRequest.participant_id).where(FloorRequest.topic_id == room.topic.id)
-        )
-    )
