@@ -1,0 +1,175 @@
+"""Fan-out latency: one facilitator action reaching every open screen.
+
+Starts Palabra (SQLite, one process) on a free port, opens N projector sockets and P phone
+sockets (each phone joined and on the list), then presses "call next speaker" (or "+30 s"
+once nobody waits) and measures, for each action, the time from sending the request until
+the last socket has received the new state. Only loopback traffic, bounded in count and time.
+
+    .venv/bin/python benchmarks/fanout.py --projectors 50 --phones 300 --actions 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parent.parent
+HTMX = {"HX-Request": "true"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(port: int, workdir: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    env = dict(
+        os.environ,
+        PALABRA_DATABASE_URL=f"sqlite:///{workdir}/palabra.db",
+        PALABRA_SECRET_KEY="benchmark-secret-key-0123456789abcdef",
+        PALABRA_PORT=str(port),
+        PALABRA_ENV="test",
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert server.stdout is not None
+    printed = ""
+    while "Join code" not in printed:
+        line = server.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the server stopped:\n{printed}")
+        printed += line
+    # Keep reading the server's log so that a full pipe never blocks it.
+    threading.Thread(target=server.stdout.read, daemon=True).start()
+    links = {
+        "facilitator": re.search(r"Facilitator console: \S+(/f/\S+)", printed)[1],  # type: ignore[index]
+        "projector": re.search(r"Projector: +\S+?(/projector/\S+)", printed)[1],  # type: ignore[index]
+        "code": re.search(r"Join code: +(\S+)", printed)[1],  # type: ignore[index]
+    }
+    return server, links
+
+
+async def wait_until_up(base: str) -> None:
+    async with httpx.AsyncClient(base_url=base) as client:
+        for _ in range(200):
+            try:
+                if (await client.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.05)
+    raise RuntimeError("the server did not answer /healthz")
+
+
+async def drain_until(socket: ClientConnection, marker: str) -> float:
+    while marker not in str(await socket.recv()):
+        pass
+    return time.perf_counter()
+
+
+async def run(projectors: int, phones: int, actions: int) -> dict[str, object]:
+    port = free_port()
+    base, ws = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as workdir:
+        server, links = start_server(port, workdir)
+        try:
+            await wait_until_up(base)
+            return await measure(base, ws, links, projectors, phones, actions)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+async def measure(
+    base: str, ws: str, links: dict[str, str], projectors: int, phones: int, actions: int
+) -> dict[str, object]:
+    limits = httpx.Limits(max_connections=50)
+    facilitator = httpx.AsyncClient(base_url=base, headers=HTMX)
+    await facilitator.get(links["facilitator"])
+    slug = links["facilitator"].split("/")[2].split("?")[0]
+    await facilitator.post(f"/f/{slug}/topics/next")
+
+    phone_cookies = []
+    async with httpx.AsyncClient(base_url=base, limits=limits) as anonymous:
+        for i in range(phones):
+            anonymous.cookies.clear()
+            await anonymous.post("/join", data={"code": links["code"], "name": f"Phone {i}"})
+            await anonymous.post(f"/e/{slug}/floor", data={"kind": "intervention"})
+            phone_cookies.append("; ".join(f"{k}={v}" for k, v in anonymous.cookies.items()))
+
+    sockets = [
+        await connect(
+            ws + links["projector"].replace("/projector/", "/ws/projector/"), compression=None
+        )
+        for _ in range(projectors)
+    ] + [
+        await connect(
+            f"{ws}/ws/participant/{slug}",
+            compression=None,
+            additional_headers={"Cookie": cookie},
+            max_size=None,
+        )
+        for cookie in phone_cookies
+    ]
+    for s in sockets:
+        await s.recv()  # the snapshot
+    latencies = []
+    for i in range(actions):
+        # Call the next phone while anyone waits; then give the speaker more time.
+        path = f"/f/{slug}/floor/next" if i < phones else f"/f/{slug}/timer/add"
+        marker = f'data-version="{await current_version(facilitator, slug) + 1}"'
+        started = time.perf_counter()
+        waiters = [asyncio.create_task(drain_until(s, marker)) for s in sockets]
+        response = await facilitator.post(path)
+        response.raise_for_status()
+        arrivals = await asyncio.wait_for(asyncio.gather(*waiters), timeout=30)
+        latencies.append(max(arrivals) - started)
+    for s in sockets:
+        await s.close()
+    await facilitator.aclose()
+    ordered = sorted(latencies)
+    return {
+        "sockets": len(sockets),
+        "actions": actions,
+        "median_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+    }
+
+
+async def current_version(client: httpx.AsyncClient, slug: str) -> int:
+    html = (await client.get(f"/f/{slug}")).text
+    return int(re.search(r'id="fac-floor" class="floor" data-version="(\d+)"', html)[1])  # type: ignore[index]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--projectors", type=int, default=20)
+    parser.add_argument("--phones", type=int, default=200)
+    parser.add_argument("--actions", type=int, default=20)
+    args = parser.parse_args()
+    print(asyncio.run(run(args.projectors, args.phones, args.actions)))
+
+
+if __name__ == "__main__":
+    main()
