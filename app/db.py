@@ -8,6 +8,7 @@ live layer can tell the screens (principle 3: publish after commit).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,7 +17,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.i18n import N_
 from app.models import Event
+from app.services.errors import DomainError
 
 ChangeListener = Callable[[int, int], None]
 
@@ -27,7 +30,7 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``, with SQLite tuned for one file shared by readers and a writer."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=80)
 
     if parsed.database and parsed.database != ":memory:":
         from pathlib import Path
@@ -36,6 +39,10 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        # A request may hold a read and a write session at once, in each of the 40 threads
+        # of the server's pool: the pool must never be what a burst of phones waits on.
+        pool_size=20,
+        max_overflow=80,
     )
 
     @event.listens_for(engine, "connect")
@@ -49,12 +56,50 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # Writers of this process queue on a lock of their own before BEGIN IMMEDIATE: a waiting
+    # writer is woken the moment the lock is free, instead of polling SQLite's busy handler.
+    writer_lock = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        immediate = connection.get_execution_options().get("sqlite_immediate", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if not connection.get_execution_options().get("sqlite_immediate", False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        if not writer_lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise DatabaseBusy()
+        connection.info[_HOLDS_WRITER_LOCK] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection.info, writer_lock)
+            raise
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Any) -> None:
+        _release(connection.info, writer_lock)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        # Whatever happened, a connection back in the pool holds no lock.
+        _release(record.info, writer_lock)
 
     return engine
+
+
+_HOLDS_WRITER_LOCK = "palabra_holds_writer_lock"
+
+
+def _release(info: dict[str, Any], lock: threading.Lock) -> None:
+    if info.pop(_HOLDS_WRITER_LOCK, False):
+        lock.release()
+
+
+class DatabaseBusy(DomainError):
+    """Writers queued longer than the busy timeout: say so rather than fail."""
+
+    status_code = 503
+    message = N_("The room is very busy right now. Please try again in a moment.")
 
 
 class Database:

@@ -1,13 +1,15 @@
 """One open websocket, with a mailbox that never grows.
 
 Every frame Palabra sends holds the whole state of the regions it names, so only the latest
-frame for each slot matters: a newer one replaces an unsent older one. A phone that stops
-reading keeps at most one frame per slot and never holds up anyone else.
+frame for each slot matters: a newer one replaces an unsent older one, and one identical to
+what the screen already shows is not sent at all (a phone keeps what is being typed into
+it). A phone that stops reading keeps at most one frame per slot and holds up nobody.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.websockets import WebSocket
@@ -25,21 +27,33 @@ class Connection:
     participant_id: int | None = None
     _slots: dict[str, str] = field(default_factory=dict)
     _versions: dict[str, int] = field(default_factory=dict)
+    _shown: dict[str, str] = field(default_factory=dict)
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
 
     def offer(self, slot: str, version: int, text: str) -> None:
-        """Queue ``text`` for ``slot`` unless a newer version was already offered."""
+        """Queue ``text`` for ``slot`` unless it is older than, or the same as, what is due."""
         if version < self._versions.get(slot, -1):
             return
         self._versions[slot] = version
+        if text == self._shown.get(slot):
+            self._slots.pop(slot, None)
+            return
         self._slots[slot] = text
         self._ready.set()
 
-    async def pump(self) -> None:
-        """Send whatever is in the mailbox until the socket closes."""
+    async def pump(self, clock: Callable[[], str]) -> None:
+        """Send whatever is in the mailbox until the socket closes.
+
+        Each batch goes behind the server's time as it leaves, not as it was rendered: a
+        screen corrects its clock from it, and a late frame must not move its countdown.
+        """
         while True:
             await self._ready.wait()
             self._ready.clear()
             pending, self._slots = self._slots, {}
-            for text in pending.values():
+            if not pending:
+                continue
+            await self.websocket.send_text(clock())
+            for slot, text in pending.items():
                 await self.websocket.send_text(text)
+                self._shown[slot] = text

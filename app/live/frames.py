@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.i18n import DEFAULT_LOCALE
 from app.services.clock import epoch_ms, utcnow
 from app.services.screens import MyTurn, Room
 from app.templating import render
@@ -50,16 +51,18 @@ def participant_room(room: Room, *, locale: str) -> str:
     return _regions(("participant/_topic.html",), locale, room=room)
 
 
-def my_turn(room: Room, mine: MyTurn | None, *, locale: str) -> str:
-    """The participant's own region; ``mine=None`` gives the one for everyone without a request."""
-    return _regions(
-        ("participant/_my_turn.html",), locale, room=room, mine=mine, base=participant_base(room)
-    )
+def my_turn(mine: MyTurn, *, slug: str, locale: str) -> str:
+    """The participant's own region."""
+    return _regions(("participant/_my_turn.html",), locale, mine=mine, base=f"/e/{slug}")
 
 
-def clock(*, locale: str) -> str:
-    """The server's time as this frame leaves, so that screens can correct their clocks."""
-    return render("partials/_clock.html", locale=locale, oob=True, server_now_ms=epoch_ms(utcnow()))
+def clock() -> str:
+    """The server's time as a message leaves, so that screens can correct their clocks.
+
+    The one piece made per send: a few bytes, while the frames behind it are shared.
+    """
+    now = epoch_ms(utcnow())
+    return render("partials/_clock.html", locale=DEFAULT_LOCALE, oob=True, server_now_ms=now)
 
 
 def _regions(names: tuple[str, ...], locale: str, **context: object) -> str:

@@ -2,8 +2,9 @@
 
 On a change the hub reads the room once, renders each open view once per language, and
 offers the same text to every socket of that view (principle 4). Only a participant with a
-request on the open topic gets a fragment of their own. A socket that connects gets the
-same frames, so a reconnect is a snapshot (principle 6).
+request on the open topic gets a fragment of their own. A socket that connects is sent the
+same frames, so a reconnect is a snapshot (principle 6); sockets that connect together,
+as after a restart, are served by one read of the room.
 """
 
 from __future__ import annotations
@@ -11,16 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import anyio.to_thread
-from sqlalchemy import select
 
 from app.db import Database
 from app.live import frames
 from app.live.broadcast import Broadcast, Change
 from app.live.connection import MINE, ROOM, Connection
-from app.models import Event
 from app.services import screens
 
 log = logging.getLogger(__name__)
@@ -29,9 +28,17 @@ PROJECTOR = "projector"
 FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
 
-Frames = dict[tuple[str, str], str]
-Personal = dict[tuple[int, str], str]
 NOBODY = 0  # the personal key of everyone without a request on the open topic
+RETRY_SECONDS = (1, 2, 5, 10, 30)
+
+
+@dataclass
+class Rendered:
+    """One read of the room, drawn for the sockets that needed it."""
+
+    version: int
+    views: dict[tuple[str, str], str] = field(default_factory=dict)
+    personal: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 class Hub:
@@ -40,9 +47,9 @@ class Hub:
         self.broadcast = broadcast
         self.base_url = base_url
         self._connections: dict[int, set[Connection]] = defaultdict(set)
-        self._dirty: set[int] = set()
+        self._changed: set[int] = set()
+        self._newcomers: dict[int, set[Connection]] = defaultdict(set)
         self._refreshing: dict[int, asyncio.Task[None]] = {}
-        self._cache: dict[tuple[int, str, str], tuple[int, str]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._listener: asyncio.Task[None] | None = None
 
@@ -64,11 +71,11 @@ class Hub:
         change = Change(event_id, version)
         asyncio.run_coroutine_threadsafe(self.broadcast.publish(change), self._loop)
 
-    async def connect(self, connection: Connection) -> None:
-        """Register a socket and send it the full state of its view."""
+    def connect(self, connection: Connection) -> None:
+        """Register a socket; its snapshot follows as soon as the room is read."""
         self._connections[connection.event_id].add(connection)
-        rendered = await anyio.to_thread.run_sync(self._render, connection.event_id, [connection])
-        self._deliver([connection], *rendered)
+        self._newcomers[connection.event_id].add(connection)
+        self._schedule(connection.event_id)
 
     def disconnect(self, connection: Connection) -> None:
         sockets = self._connections.get(connection.event_id)
@@ -76,6 +83,7 @@ class Hub:
             sockets.discard(connection)
             if not sockets:
                 del self._connections[connection.event_id]
+        self._newcomers.get(connection.event_id, set()).discard(connection)
 
     def count(self, event_id: int | None = None) -> int:
         """Open sockets of one event, or of all events."""
@@ -85,70 +93,60 @@ class Hub:
 
     async def _listen(self) -> None:
         async for change in self.broadcast.changes():
-            self._changed(change)
+            if change.event_id in self._connections:
+                self._changed.add(change.event_id)
+                self._schedule(change.event_id)
 
-    def _changed(self, change: Change) -> None:
-        if change.event_id not in self._connections:
-            return
-        self._dirty.add(change.event_id)
-        if change.event_id not in self._refreshing:
-            task = asyncio.create_task(self._refresh(change.event_id))
-            self._refreshing[change.event_id] = task
+    def _schedule(self, event_id: int) -> None:
+        if event_id not in self._refreshing:
+            self._refreshing[event_id] = asyncio.create_task(self._refresh(event_id))
 
     async def _refresh(self, event_id: int) -> None:
-        """Render and deliver until no change is pending; changes in between coalesce."""
+        """Render and deliver until nothing is pending; what arrives meanwhile coalesces."""
+        failures = 0
         try:
-            while event_id in self._dirty:
-                self._dirty.discard(event_id)
-                sockets = list(self._connections.get(event_id, ()))
-                if not sockets:
+            while event_id in self._changed or self._newcomers.get(event_id):
+                changed = event_id in self._changed
+                self._changed.discard(event_id)
+                newcomers = self._newcomers.pop(event_id, set())
+                targets = list(self._connections.get(event_id, ()) if changed else newcomers)
+                if not targets:
                     continue
-                rendered = await anyio.to_thread.run_sync(self._render, event_id, sockets)
+                try:
+                    rendered = await anyio.to_thread.run_sync(self._render, event_id, targets)
+                except Exception:
+                    # Keep what was pending; screens stay as they are until the next try.
+                    log.exception("rendering event %s failed; trying again", event_id)
+                    if changed:
+                        self._changed.add(event_id)
+                    self._newcomers[event_id] |= newcomers
+                    await asyncio.sleep(RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)])
+                    failures += 1
+                    continue
+                failures = 0
                 still_open = self._connections.get(event_id, set())
-                self._deliver([c for c in sockets if c in still_open], *rendered)
-        except Exception:
-            log.exception("live refresh of event %s failed", event_id)
+                self._deliver([c for c in targets if c in still_open], rendered)
         finally:
             del self._refreshing[event_id]
 
-    def _render(self, event_id: int, sockets: Iterable[Connection]) -> tuple[int, Frames, Personal]:
-        """Read the room once; render each needed frame once (runs in a worker thread)."""
-        sockets = list(sockets)
-        room_frames: Frames = {}
-        personal: Personal = {}
+    def _render(self, event_id: int, sockets: list[Connection]) -> Rendered:
+        """Read the room once and draw each frame these sockets need once (worker thread)."""
         with self.database.reading() as db:
-            version = db.scalar(select(Event.version).where(Event.id == event_id))
-            if version is None:
-                return 0, room_frames, personal
-            wanted = {(c.view, c.locale) for c in sockets}
-            missing = [key for key in wanted if self._cached(event_id, key, version) is None]
-            room = (
-                screens.room(db=db, event_id=event_id)
-                if missing or self._has_participants(sockets)
-                else None
-            )
-            if room is not None:
-                version = room.version
-            for view, locale in wanted:
-                cached = self._cached(event_id, (view, locale), version)
-                if cached is None:
-                    assert room is not None
-                    cached = self._render_view(room, view, locale)
-                    self._cache[(event_id, view, locale)] = (version, cached)
-                room_frames[(view, locale)] = cached
-            if room is not None:
-                for c in sockets:
-                    if c.view != PARTICIPANT:
-                        continue
-                    request = room.latest_requests.get(c.participant_id or NOBODY)
-                    if request is not None:
-                        key = (request.participant_id, c.locale)
-                        if key not in personal:
-                            mine = screens.my_turn(room=room, participant=request.participant)
-                            personal[key] = frames.my_turn(room, mine, locale=c.locale)
-                    elif (NOBODY, c.locale) not in personal:
-                        personal[(NOBODY, c.locale)] = frames.my_turn(room, None, locale=c.locale)
-        return version, room_frames, personal
+            room = screens.room(db=db, event_id=event_id)
+        rendered = Rendered(room.version)
+        for c in sockets:
+            view_key = (c.view, c.locale)
+            if view_key not in rendered.views:
+                rendered.views[view_key] = self._render_view(room, c.view, c.locale)
+            if c.view == PARTICIPANT:
+                mine = c.participant_id if c.participant_id in room.latest_requests else None
+                key = (mine or NOBODY, c.locale)
+                if key not in rendered.personal:
+                    turn = screens.my_turn(room=room, participant_id=mine)
+                    rendered.personal[key] = frames.my_turn(
+                        turn, slug=room.event.slug, locale=c.locale
+                    )
+        return rendered
 
     def _render_view(self, room: screens.Room, view: str, locale: str) -> str:
         if view == PROJECTOR:
@@ -157,26 +155,11 @@ class Hub:
             return frames.facilitator(room, locale=locale)
         return frames.participant_room(room, locale=locale)
 
-    def _cached(self, event_id: int, key: tuple[str, str], version: int) -> str | None:
-        hit = self._cache.get((event_id, *key))
-        return hit[1] if hit is not None and hit[0] == version else None
-
     @staticmethod
-    def _has_participants(sockets: list[Connection]) -> bool:
-        return any(c.view == PARTICIPANT for c in sockets)
-
-    def _deliver(
-        self, sockets: list[Connection], version: int, room_frames: Frames, personal: Personal
-    ) -> None:
-        """Offer each socket its view's frame: one text per view and language, shared."""
-        messages: dict[tuple[str, str], str] = {}
+    def _deliver(sockets: list[Connection], rendered: Rendered) -> None:
+        """Offer each socket the shared text of its view, and a phone its own turn."""
         for c in sockets:
-            key = (c.view, c.locale)
-            if key not in room_frames:
-                continue
-            if key not in messages:
-                messages[key] = frames.clock(locale=c.locale) + room_frames[key]
-            c.offer(ROOM, version, messages[key])
+            c.offer(ROOM, rendered.version, rendered.views[(c.view, c.locale)])
             if c.view == PARTICIPANT:
-                mine = personal.get((c.participant_id or NOBODY, c.locale))
-                c.offer(MINE, version, mine or personal[(NOBODY, c.locale)])
+                personal = rendered.personal.get((c.participant_id or NOBODY, c.locale))
+                c.offer(MINE, rendered.version, personal or rendered.personal[(NOBODY, c.locale)])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Path, Request
 from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
 
@@ -69,8 +70,19 @@ def require_facilitator(event: Event, request: Request, settings: Settings) -> N
         raise NotSignedIn()
 
 
-def facilitated_event(slug: str, request: Request, db: WriteDb, settings: AppSettings) -> Event:
-    event = events.get_by_slug(db=db, slug=slug)
+# Who acts on which event is read in short read sessions of their own: a dependency holds
+# no connection while the request goes on, and the write lock is taken only inside the one
+# service call of a route.
+
+
+def facilitated_event(
+    slug: str,
+    request: Request,
+    database: Annotated[Database, Depends(get_database)],
+    settings: AppSettings,
+) -> Event:
+    with database.reading() as db:
+        event = events.get_by_slug(db=db, slug=slug)
     require_facilitator(event, request, settings)
     return event
 
@@ -86,17 +98,19 @@ def participant_of(event: Event, request: Request, db: Session, settings: Settin
     return participants.get(db=db, event=event, participant_id=participant_id)
 
 
-def joined_event(slug: str, db: WriteDb) -> Event:
-    return events.get_by_slug(db=db, slug=slug)
+def joined_event(slug: str, database: Annotated[Database, Depends(get_database)]) -> Event:
+    with database.reading() as db:
+        return events.get_by_slug(db=db, slug=slug)
 
 
 def current_participant(
     request: Request,
     event: Annotated[Event, Depends(joined_event)],
-    db: WriteDb,
+    database: Annotated[Database, Depends(get_database)],
     settings: AppSettings,
 ) -> Participant:
-    return participant_of(event, request, db, settings)
+    with database.reading() as db:
+        return participant_of(event, request, db, settings)
 
 
 JoinedEvent = Annotated[Event, Depends(joined_event)]
@@ -108,6 +122,13 @@ def optional_id(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 18:
+    if not re.fullmatch(r"[0-9]{1,18}", value):
         raise InvalidInput()
     return int(value)
+
+
+# Path ids: a number the database can hold, or a clear 422.
+Id = Annotated[int, Path(ge=1, le=2**62)]
+
+# The version of the room a facilitator's screen showed when they acted; see events.lock.
+SeenVersion = Annotated[int | None, Form(alias="version", ge=0)]

@@ -15,9 +15,11 @@ from app.models import Event, TurnKind
 from app.routes.deps import (
     AppSettings,
     FacilitatedEvent,
+    Id,
     Locale,
     NotSignedIn,
     ReadDb,
+    SeenVersion,
     WriteDb,
     get_database,
     optional_id,
@@ -79,46 +81,66 @@ def console(
 @router.post("/segments/{segment_id}/{action}")
 def segment_action(
     request: Request,
-    segment_id: int,
+    segment_id: Id,
     action: Literal["open", "close"],
     event: FacilitatedEvent,
     db: WriteDb,
     locale: Locale,
+    version: SeenVersion = None,
 ) -> Response:
     change = agenda.open_segment if action == "open" else agenda.close_segment
-    change(db=db, event=event, segment_id=segment_id)
+    change(db=db, event=event, segment_id=segment_id, expected_version=version)
     return _console_changed(request, event, locale)
 
 
 @router.post("/topics/next")
-def next_topic(request: Request, event: FacilitatedEvent, db: WriteDb, locale: Locale) -> Response:
-    agenda.next_topic(db=db, event=event)
+def next_topic(
+    request: Request,
+    event: FacilitatedEvent,
+    db: WriteDb,
+    locale: Locale,
+    version: SeenVersion = None,
+) -> Response:
+    agenda.next_topic(db=db, event=event, expected_version=version)
     return _console_changed(request, event, locale)
 
 
 @router.post("/topics/{topic_id}/{action}")
 def topic_action(
     request: Request,
-    topic_id: int,
+    topic_id: Id,
     action: Literal["open", "close"],
     event: FacilitatedEvent,
     db: WriteDb,
     locale: Locale,
+    version: SeenVersion = None,
 ) -> Response:
     change = agenda.open_topic if action == "open" else agenda.close_topic
-    change(db=db, event=event, topic_id=topic_id)
+    change(db=db, event=event, topic_id=topic_id, expected_version=version)
     return _console_changed(request, event, locale)
 
 
 @router.post("/floor/next")
-def call_next(request: Request, event: FacilitatedEvent, db: WriteDb, locale: Locale) -> Response:
-    floor.call_next(db=db, event=event)
+def call_next(
+    request: Request,
+    event: FacilitatedEvent,
+    db: WriteDb,
+    locale: Locale,
+    version: SeenVersion = None,
+) -> Response:
+    floor.call_next(db=db, event=event, expected_version=version)
     return _console_changed(request, event, locale)
 
 
 @router.post("/floor/finish")
-def finish(request: Request, event: FacilitatedEvent, db: WriteDb, locale: Locale) -> Response:
-    floor.finish(db=db, event=event)
+def finish(
+    request: Request,
+    event: FacilitatedEvent,
+    db: WriteDb,
+    locale: Locale,
+    version: SeenVersion = None,
+) -> Response:
+    floor.finish(db=db, event=event, expected_version=version)
     return _console_changed(request, event, locale)
 
 
@@ -129,8 +151,9 @@ def list_state(
     event: FacilitatedEvent,
     db: WriteDb,
     locale: Locale,
+    version: SeenVersion = None,
 ) -> Response:
-    floor.set_list_open(db=db, event=event, is_open=state == "open")
+    floor.set_list_open(db=db, event=event, is_open=state == "open", expected_version=version)
     return _console_changed(request, event, locale)
 
 
@@ -161,13 +184,14 @@ def add_speaker(
 @router.post("/floor/{request_id}/{action}")
 def request_action(
     request: Request,
-    request_id: int,
+    request_id: Id,
     action: Literal["call", "skip", "remove", "put-back", "up", "down"],
     event: FacilitatedEvent,
     db: WriteDb,
     locale: Locale,
+    version: SeenVersion = None,
 ) -> Response:
-    REQUEST_ACTIONS[action](db=db, event=event, request_id=request_id)
+    REQUEST_ACTIONS[action](db=db, event=event, request_id=request_id, expected_version=version)
     return _console_changed(request, event, locale)
 
 
@@ -178,8 +202,9 @@ def timer_action(
     event: FacilitatedEvent,
     db: WriteDb,
     locale: Locale,
+    version: SeenVersion = None,
 ) -> Response:
-    TIMER_ACTIONS[action](db=db, event=event)
+    TIMER_ACTIONS[action](db=db, event=event, expected_version=version)
     return _console_changed(request, event, locale)
 
 

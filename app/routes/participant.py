@@ -14,6 +14,7 @@ from app.models import Event, Participant, TurnKind
 from app.routes.deps import (
     AppSettings,
     CurrentParticipant,
+    Id,
     JoinedEvent,
     Locale,
     NotJoined,
@@ -108,12 +109,11 @@ def participant_page(
     except NotJoined:
         return RedirectResponse("/join", status_code=303)
     room = screens.room(db=db, event_id=event.id)
-    mine = screens.my_turn(room=room, participant=me)
     return page(
         "participant/page.html",
         locale=locale,
         room=room,
-        mine=mine if mine.request else None,
+        mine=screens.my_turn(room=room, participant_id=me.id),
         me=me,
         base=frames.participant_base(room),
         socket_path=f"/ws/participant/{event.slug}",
@@ -138,7 +138,7 @@ def request_floor(
 @router.post("/e/{slug}/floor/{request_id}/withdraw")
 def withdraw(
     request: Request,
-    request_id: int,
+    request_id: Id,
     event: JoinedEvent,
     me: CurrentParticipant,
     db: WriteDb,
@@ -151,7 +151,7 @@ def withdraw(
 @router.post("/e/{slug}/floor/{request_id}/summary")
 def save_summary(
     request: Request,
-    request_id: int,
+    request_id: Id,
     event: JoinedEvent,
     me: CurrentParticipant,
     db: WriteDb,
@@ -164,7 +164,6 @@ def save_summary(
 
 def _my_turn_changed(request: Request, event: Event, me: Participant, locale: str) -> Response:
     with get_database(request).reading() as db:
-        room = screens.room(db=db, event_id=event.id)
-        mine = screens.my_turn(room=room, participant=me)
-        regions = frames.my_turn(room, mine, locale=locale) + flash("", locale=locale)
+        mine = screens.my_turn_now(db=db, event=event, participant_id=me.id)
+        regions = frames.my_turn(mine, slug=event.slug, locale=locale) + flash("", locale=locale)
     return done(request, regions=regions, then=f"/e/{event.slug}")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 from app import access
 from app.config import Settings
 from app.db import Database
+from app.live import frames
 from app.live.connection import Connection
 from app.live.hub import FACILITATOR, PARTICIPANT, PROJECTOR, Hub
 from app.models import Event
@@ -65,9 +66,9 @@ async def _serve(websocket: WebSocket, connection: Connection) -> None:
     """Send the snapshot, then frames as they come, until the client goes away."""
     hub: Hub = websocket.app.state.hub
     await websocket.accept()
-    pump = asyncio.create_task(connection.pump())
+    pump = asyncio.create_task(connection.pump(frames.clock))
     try:
-        await hub.connect(connection)
+        hub.connect(connection)
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":

@@ -91,11 +91,16 @@ def load(
 
 
 def open_segment(
-    *, db: Session, event: Event, segment_id: int, now: datetime | None = None
+    *,
+    db: Session,
+    event: Event,
+    segment_id: int,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Make this the segment the room is in; the segment that was open is closed."""
     now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     segment = _segment(db, event, segment_id)
     if segment.stage is not Stage.OPEN:
         _close_open_segment(db, event, now)
@@ -105,11 +110,16 @@ def open_segment(
 
 
 def close_segment(
-    *, db: Session, event: Event, segment_id: int, now: datetime | None = None
+    *,
+    db: Session,
+    event: Event,
+    segment_id: int,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Close a segment and whichever of its topics is open."""
     now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     segment = _segment(db, event, segment_id)
     if segment.stage is not Stage.OPEN:
         raise StageError(N_("That segment is not open."))
@@ -118,10 +128,17 @@ def close_segment(
     db.commit()
 
 
-def open_topic(*, db: Session, event: Event, topic_id: int, now: datetime | None = None) -> None:
+def open_topic(
+    *,
+    db: Session,
+    event: Event,
+    topic_id: int,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> None:
     """Open a topic for requests; its segment opens with it, and the open topic closes."""
     now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     topic = _topic(db, event, topic_id)
     if topic.stage is not Stage.OPEN:
         _open(db, event, topic, now)
@@ -129,10 +146,17 @@ def open_topic(*, db: Session, event: Event, topic_id: int, now: datetime | None
     db.commit()
 
 
-def close_topic(*, db: Session, event: Event, topic_id: int, now: datetime | None = None) -> None:
+def close_topic(
+    *,
+    db: Session,
+    event: Event,
+    topic_id: int,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> None:
     """Close a topic: the speaker, if any, finishes and the list stops taking requests."""
     now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     topic = _topic(db, event, topic_id)
     if topic.stage is not Stage.OPEN:
         raise StageError(N_("That topic is not open."))
@@ -141,10 +165,12 @@ def close_topic(*, db: Session, event: Event, topic_id: int, now: datetime | Non
     db.commit()
 
 
-def next_topic(*, db: Session, event: Event, now: datetime | None = None) -> Topic:
+def next_topic(
+    *, db: Session, event: Event, expected_version: int | None = None, now: datetime | None = None
+) -> Topic:
     """Close the open topic and open the one after it, into the next segment if need be."""
     now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     ordered = _topics_in_order(db, event)
     current = next((i for i, t in enumerate(ordered) if t.stage is Stage.OPEN), None)
     if current is None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.i18n import N_
 from app.models import Event, Topic
 from app.models.agenda import Stage
-from app.services.errors import NotFound
+from app.services.errors import DomainError, NotFound
 
 # No 0/O, 1/I/L: a code is read off a projector and typed on a phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -47,13 +47,24 @@ def get(*, db: Session, event_id: int) -> Event:
     return event
 
 
-def lock(*, db: Session, event: Event) -> Event:
+class Stale(DomainError):
+    message = N_("The room changed while you were acting; check the fresh view and try again.")
+
+
+def lock(*, db: Session, event: Event, expected_version: int | None = None) -> Event:
     """Take the event's row lock so that changes to one event are applied one at a time.
 
-    On SQLite the write session already holds the database's write lock.
+    Returns this session's copy of the event (``event`` may come from a read session). With
+    ``expected_version``, refuses to act on a view of the room that is no longer current:
+    two facilitators pressing "next" together advance the list once.
+    On SQLite the write transaction already holds the database's write lock.
     """
-    db.refresh(event, with_for_update=True)
-    return event
+    locked = db.get(Event, event.id, with_for_update=True, populate_existing=True)
+    if locked is None:
+        raise NotFound(N_("There is no event at this address."))
+    if expected_version is not None and locked.version != expected_version:
+        raise Stale()
+    return locked
 
 
 def list_all(*, db: Session) -> list[Event]:

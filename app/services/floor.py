@@ -41,8 +41,8 @@ def request_floor(
     now: datetime | None = None,
 ) -> FloorRequest:
     """Put the participant on the open topic's list once; a repeat returns the same request."""
-    now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event)
+    now = now or utcnow()  # after the lock: arrival order is the order of the list
     if participant.event_id != event.id:
         raise Forbidden()
     topic = _open_topic(db, event)
@@ -86,11 +86,12 @@ def add_from_room(
     actor_type_id: int | None,
     country: str,
     kind: TurnKind,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> FloorRequest:
     """A facilitator puts someone without a phone on the list (even when it is closed)."""
-    now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
+    now = now or utcnow()  # after the lock: arrival order is the order of the list
     topic = _open_topic(db, event)
     participant = participants.new_participant(
         db=db,
@@ -129,7 +130,7 @@ def withdraw(
 ) -> None:
     """The participant takes their own waiting request off the list."""
     now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event)
     request = _request(db, event, request_id)
     if request.participant_id != participant.id:
         raise Forbidden(N_("That request is not yours."))
@@ -141,10 +142,12 @@ def withdraw(
     db.commit()
 
 
-def call_next(*, db: Session, event: Event, now: datetime | None = None) -> FloorRequest:
+def call_next(
+    *, db: Session, event: Event, expected_version: int | None = None, now: datetime | None = None
+) -> FloorRequest:
     """The current speaker finishes and the first one waiting gets the floor and the clock."""
     now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     topic = _open_topic(db, event)
     following = db.scalar(
         _waiting(topic.id).order_by(FloorRequest.position, FloorRequest.id).limit(1)
@@ -157,11 +160,16 @@ def call_next(*, db: Session, event: Event, now: datetime | None = None) -> Floo
 
 
 def call(
-    *, db: Session, event: Event, request_id: int, now: datetime | None = None
+    *,
+    db: Session,
+    event: Event,
+    request_id: int,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> FloorRequest:
     """Give the floor to this waiting speaker now, out of turn."""
     now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     topic = _open_topic(db, event)
     request = _request(db, event, request_id)
     if request.status is not TurnStatus.WAITING or request.topic_id != topic.id:
@@ -171,10 +179,12 @@ def call(
     return request
 
 
-def finish(*, db: Session, event: Event, now: datetime | None = None) -> None:
+def finish(
+    *, db: Session, event: Event, expected_version: int | None = None, now: datetime | None = None
+) -> None:
     """The current speaker is done; the clock stops."""
     now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     if not end_current_turn(db=db, event=event, now=now):
         raise NobodySpeaking()
     timer.stop(db=db, event_id=event.id, now=now)
@@ -182,19 +192,44 @@ def finish(*, db: Session, event: Event, now: datetime | None = None) -> None:
     db.commit()
 
 
-def skip(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
+def skip(
+    *,
+    db: Session,
+    event: Event,
+    request_id: int,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> None:
     """Pass over a waiting speaker (not in the room); they can be put back later."""
-    _set_waiting_status(db, event, request_id, TurnStatus.SKIPPED, now or utcnow())
+    _set_waiting_status(
+        db, event, request_id, TurnStatus.SKIPPED, now or utcnow(), expected_version
+    )
 
 
-def remove(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
+def remove(
+    *,
+    db: Session,
+    event: Event,
+    request_id: int,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> None:
     """Take a waiting speaker off the list."""
-    _set_waiting_status(db, event, request_id, TurnStatus.REMOVED, now or utcnow())
+    _set_waiting_status(
+        db, event, request_id, TurnStatus.REMOVED, now or utcnow(), expected_version
+    )
 
 
-def put_back(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
+def put_back(
+    *,
+    db: Session,
+    event: Event,
+    request_id: int,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> None:
     """A skipped speaker goes back on the list, at the end."""
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     request = _request(db, event, request_id)
     topic = _open_topic(db, event)
     if request.status is not TurnStatus.SKIPPED or request.topic_id != topic.id:
@@ -210,10 +245,16 @@ def put_back(*, db: Session, event: Event, request_id: int, now: datetime | None
 
 
 def move(
-    *, db: Session, event: Event, request_id: int, offset: int, now: datetime | None = None
+    *,
+    db: Session,
+    event: Event,
+    request_id: int,
+    offset: int,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Move a waiting speaker up (offset -1) or down (+1) the list."""
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     request = _request(db, event, request_id)
     if request.status is not TurnStatus.WAITING:
         raise NotWaiting()
@@ -227,9 +268,16 @@ def move(
     db.commit()
 
 
-def set_list_open(*, db: Session, event: Event, is_open: bool, now: datetime | None = None) -> None:
+def set_list_open(
+    *,
+    db: Session,
+    event: Event,
+    is_open: bool,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> None:
     """Close the list of speakers to new requests, or open it again."""
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     topic = _open_topic(db, event)
     if topic.list_open != is_open:
         topic.list_open = is_open
@@ -249,7 +297,7 @@ def save_summary(
     """The speaker logs what they said; they may edit it until the topic closes."""
     now = now or utcnow()
     summary = clean_text(summary, limit=SUMMARY_MAX, field=N_("Summary"), required=True)
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event)
     request = _request(db, event, request_id)
     if request.participant_id != participant.id:
         raise Forbidden(N_("That request is not yours."))
@@ -316,9 +364,14 @@ def _give_floor(
 
 
 def _set_waiting_status(
-    db: Session, event: Event, request_id: int, status: TurnStatus, now: datetime
+    db: Session,
+    event: Event,
+    request_id: int,
+    status: TurnStatus,
+    now: datetime,
+    expected_version: int | None,
 ) -> None:
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     request = _request(db, event, request_id)
     if request.status is not TurnStatus.WAITING:
         raise NotWaiting()

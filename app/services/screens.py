@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Event, FloorRequest, Participant, Segment, Topic
+from app.models import Event, FloorRequest, Segment, Topic
 from app.models.agenda import Stage
-from app.models.floor import TurnStatus
+from app.models.floor import ACTIVE_STATUSES, TurnStatus
 from app.services import events, floor, timer
 from app.services.clock import utcnow
 
@@ -57,12 +57,15 @@ class Room:
 
 @dataclass(frozen=True)
 class MyTurn:
-    """What one participant sees about themself on the open topic."""
+    """What one participant sees of their own turn on the open topic.
 
-    participant: Participant
-    request: FloorRequest | None
-    place: int | None
-    wait_seconds: int | None
+    Without a request it is the same for everyone, and rendered once for all of them.
+    """
+
+    topic: Topic | None
+    request: FloorRequest | None = None
+    place: int | None = None
+    wait_seconds: int | None = None
 
 
 def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
@@ -97,7 +100,9 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
             key=lambda r: r.called_at or r.requested_at,
         )
         for request in sorted(on_topic, key=lambda r: r.id):
-            latest[request.participant_id] = request
+            kept = latest.get(request.participant_id)
+            if kept is None or kept.status not in ACTIVE_STATUSES:
+                latest[request.participant_id] = request
     speaking_seconds = event.speaking_seconds
     if segment is not None and segment.speaking_seconds:
         speaking_seconds = segment.speaking_seconds
@@ -116,9 +121,54 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
     )
 
 
-def my_turn(*, room: Room, participant: Participant) -> MyTurn:
-    """The participant's own place, from the room already read: no query per participant."""
-    request = room.latest_requests.get(participant.id)
+def my_turn(*, room: Room, participant_id: int | None) -> MyTurn:
+    """A participant's own turn, from the room already read: no query per participant."""
+    request = room.latest_requests.get(participant_id) if participant_id else None
     place = room.place_of(request) if request else None
     wait = room.estimated_wait_seconds(place) if place else None
-    return MyTurn(participant=participant, request=request, place=place, wait_seconds=wait)
+    return MyTurn(topic=room.topic, request=request, place=place, wait_seconds=wait)
+
+
+def my_turn_now(
+    *, db: Session, event: Event, participant_id: int, now: datetime | None = None
+) -> MyTurn:
+    """The same as ``my_turn``, read for one participant without reading the whole room.
+
+    This answers a phone's own request; a burst of phones must not each read every list.
+    """
+    now = now or utcnow()
+    topic = db.scalar(
+        select(Topic)
+        .where(Topic.event_id == event.id, Topic.stage == Stage.OPEN)
+        .options(selectinload(Topic.questions), selectinload(Topic.segment))
+    )
+    if topic is None:
+        return MyTurn(topic=None)
+    request = floor.active_request(db=db, topic_id=topic.id, participant_id=participant_id)
+    request = request or db.scalar(
+        select(FloorRequest)
+        .where(FloorRequest.topic_id == topic.id, FloorRequest.participant_id == participant_id)
+        .order_by(FloorRequest.id.desc())
+        .limit(1)
+    )
+    if request is None or request.status is not TurnStatus.WAITING:
+        return MyTurn(topic=topic, request=request)
+    ahead = db.scalar(
+        select(func.count()).where(
+            FloorRequest.topic_id == topic.id,
+            FloorRequest.status == TurnStatus.WAITING,
+            or_(
+                FloorRequest.position < request.position,
+                and_(FloorRequest.position == request.position, FloorRequest.id < request.id),
+            ),
+        )
+    )
+    place = (ahead or 0) + 1
+    current = 0
+    if floor.current_speaker(db=db, event_id=event.id) is not None:
+        reading = timer.read(timer.get(db=db, event_id=event.id), now=now)
+        current = max(reading.remaining_ms, 0) // 1000
+    turn = topic.segment.speaking_seconds or event.speaking_seconds
+    return MyTurn(
+        topic=topic, request=request, place=place, wait_seconds=current + (place - 1) * turn
+    )

@@ -57,10 +57,12 @@ def get(*, db: Session, event_id: int) -> Countdown:
     return countdown
 
 
-def start(*, db: Session, event: Event, now: datetime | None = None) -> None:
+def start(
+    *, db: Session, event: Event, expected_version: int | None = None, now: datetime | None = None
+) -> None:
     """Start or resume the countdown from what is left."""
     now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     countdown = get(db=db, event_id=event.id)
     if countdown.started_at is not None:
         raise TimerState(N_("The countdown is already running."))
@@ -69,10 +71,12 @@ def start(*, db: Session, event: Event, now: datetime | None = None) -> None:
     db.commit()
 
 
-def pause(*, db: Session, event: Event, now: datetime | None = None) -> None:
+def pause(
+    *, db: Session, event: Event, expected_version: int | None = None, now: datetime | None = None
+) -> None:
     """Stop the clock, keeping what is left."""
     now = now or utcnow()
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     countdown = get(db=db, event_id=event.id)
     if countdown.started_at is None:
         raise TimerState(N_("The countdown is not running."))
@@ -81,20 +85,29 @@ def pause(*, db: Session, event: Event, now: datetime | None = None) -> None:
     db.commit()
 
 
-def add_time(*, db: Session, event: Event, seconds: int, now: datetime | None = None) -> None:
+def add_time(
+    *,
+    db: Session,
+    event: Event,
+    seconds: int,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> None:
     """Give the speaker more time (running or not)."""
     if not 1 <= seconds <= MAX_EXTRA_SECONDS:
         raise InvalidInput(N_("Extra time must be between 1 and 600 seconds."))
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     countdown = get(db=db, event_id=event.id)
     countdown.remaining_ms += seconds * 1000
     record_change(db, event)
     db.commit()
 
 
-def reset(*, db: Session, event: Event, now: datetime | None = None) -> None:
+def reset(
+    *, db: Session, event: Event, expected_version: int | None = None, now: datetime | None = None
+) -> None:
     """Back to the full speaking time, stopped."""
-    events.lock(db=db, event=event)
+    event = events.lock(db=db, event=event, expected_version=expected_version)
     countdown = get(db=db, event_id=event.id)
     countdown.started_at = None
     countdown.remaining_ms = countdown.allotted_ms

@@ -46,7 +46,13 @@ def live_server(settings: Settings) -> Iterator[LiveServer]:
     port = free_port()
     app = create_app(settings.model_copy(update={"port": port}))
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        ws_per_message_deflate=False,
+        # Phones join first and tap later: keep their connections open meanwhile.
+        timeout_keep_alive=120,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -64,11 +64,11 @@ async def test_a_new_socket_first_receives_the_full_state(live_server: LiveServe
     await facilitator.post(f"/f/{event.slug}/topics/next")
     async with projector_socket(live_server, event) as socket:
         with anyio.fail_after(WAIT):
-            snapshot = str(await socket.recv())
+            clock, snapshot = str(await socket.recv()), str(await socket.recv())
+    assert 'id="server-clock"' in clock and "data-server-now=" in clock
     for region in ("projector-stage", "projector-speaker", "projector-next", "projector-join"):
         assert f'id="{region}"' in snapshot
     assert "¿Cómo asegurar el acceso?" in snapshot
-    assert 'id="server-clock"' in snapshot
 
 
 async def test_projector_sees_a_new_request_and_the_next_speaker(live_server: LiveServer) -> None:
@@ -93,8 +93,8 @@ async def test_every_projector_gets_the_same_text(live_server: LiveServer) -> No
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
     async with projector_socket(live_server, event) as a, projector_socket(live_server, event) as b:
-        await a.recv()
-        await b.recv()
+        await next_message(a, "projector-stage")
+        await next_message(b, "projector-stage")
         await facilitator.post(f"/f/{event.slug}/topics/next")
         first, second = await next_message(a, "Salud"), await next_message(b, "Salud")
     assert first == second
@@ -115,6 +115,26 @@ async def test_a_participant_sees_their_place_change_live(live_server: LiveServe
         await next_message(socket, "You are number 1 on the list")
         await facilitator.post(f"/f/{event.slug}/floor/next")
         await next_message(socket, "You have the floor")
+
+
+async def test_a_phone_is_not_sent_its_form_again_while_nothing_of_it_changed(
+    live_server: LiveServer,
+) -> None:
+    event = seed(live_server)
+    facilitator = await facilitator_client(live_server, event)
+    await facilitator.post(f"/f/{event.slug}/topics/next")
+    ana = await phone(live_server, event, "Ana")
+    cookies = "; ".join(f"{k}={v}" for k, v in ana.cookies.items())
+    url = f"{live_server.ws}/ws/participant/{event.slug}"
+    async with connect(url, additional_headers={"Cookie": cookies}) as socket:
+        await next_message(socket, "Request the floor")
+        bruno = await phone(live_server, event, "Bruno")
+        await bruno.post(f"/e/{event.slug}/floor", data={"kind": "reply"})
+        update = await next_message(socket, "1 person waiting")
+        assert 'id="p-my-turn"' not in update
+        with anyio.move_on_after(0.5):
+            late = str(await socket.recv())
+            assert 'id="p-my-turn"' not in late
 
 
 async def test_the_facilitator_console_follows_a_co_facilitator(live_server: LiveServer) -> None:

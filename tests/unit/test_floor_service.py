@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from app.models import TurnKind
 from app.models.floor import TurnStatus
-from app.services import agenda, floor, timer
+from app.services import agenda, floor, screens, timer
 from app.services.errors import (
     Forbidden,
     InvalidInput,
@@ -17,6 +17,7 @@ from app.services.errors import (
     NotWaiting,
     StageError,
 )
+from app.services.events import Stale
 from tests.factories import at, make_event, make_participant, make_request, open_first_topic
 
 
@@ -310,3 +311,45 @@ def test_a_skipped_speaker_who_asked_again_is_not_put_back_twice(db: Session) ->
     with pytest.raises(StageError):
         floor.put_back(db=db, event=event, request_id=first.id)
     assert names(floor.waiting_list(db=db, topic_id=agenda_topic(event))) == ["Ana"]
+
+
+def test_acting_on_a_stale_view_of_the_room_changes_nothing(db: Session) -> None:
+    event = make_event(db)
+    open_first_topic(db, event)
+    make_request(db, event, make_participant(db, event, "Ana"))
+    make_request(db, event, make_participant(db, event, "Bruno"))
+    seen = event.version
+    floor.call_next(db=db, event=event, expected_version=seen)
+    with pytest.raises(Stale):
+        floor.call_next(db=db, event=event, expected_version=seen)
+    assert floor.current_speaker(db=db, event_id=event.id).participant.name == "Ana"
+
+
+def test_a_returned_speaker_is_shown_their_place_not_an_old_request(db: Session) -> None:
+    event = make_event(db)
+    open_first_topic(db, event)
+    ana = make_participant(db, event)
+    first = make_request(db, event, ana)
+    floor.skip(db=db, event=event, request_id=first.id)
+    second = make_request(db, event, ana)
+    floor.withdraw(db=db, event=event, participant=ana, request_id=second.id)
+    floor.put_back(db=db, event=event, request_id=first.id)
+    room = screens.room(db=db, event_id=event.id)
+    assert screens.my_turn(room=room, participant_id=ana.id).request == first
+    now = screens.my_turn_now(db=db, event=event, participant_id=ana.id)
+    assert now.request == first and now.place == 1
+
+
+def test_both_ways_of_reading_a_turn_agree(db: Session) -> None:
+    event = make_event(db)
+    open_first_topic(db, event)
+    people = [make_participant(db, event, n) for n in "ABCDE"]
+    for i, person in enumerate(people):
+        kind = TurnKind.POINT_OF_ORDER if i == 3 else TurnKind.INTERVENTION
+        make_request(db, event, person, kind=kind, now=at(i))
+    floor.call_next(db=db, event=event, now=at(10))
+    room = screens.room(db=db, event_id=event.id, now=at(40))
+    for person in people:
+        assert screens.my_turn(room=room, participant_id=person.id) == screens.my_turn_now(
+            db=db, event=event, participant_id=person.id, now=at(40)
+        )
