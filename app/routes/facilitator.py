@@ -39,12 +39,37 @@ REQUEST_ACTIONS: dict[str, Callable[..., Any]] = {
     "up": partial(floor.move, offset=-1),
     "down": partial(floor.move, offset=+1),
 }
-TIMER_ACTIONS: dict[str, Callable[..., Any]] = {
-    "start": timer.start,
-    "pause": timer.pause,
-    "add": partial(timer.add_time, seconds=30),
-    "reset": timer.reset,
+# Actions on the event as a whole, each at its own address.
+EVENT_ACTIONS: dict[str, Callable[..., Any]] = {
+    "/topics/next": agenda.next_topic,
+    "/floor/next": floor.call_next,
+    "/floor/finish": floor.finish,
+    "/floor/list/open": partial(floor.set_list_open, is_open=True),
+    "/floor/list/close": partial(floor.set_list_open, is_open=False),
+    "/timer/start": timer.start,
+    "/timer/pause": timer.pause,
+    "/timer/add": partial(timer.add_time, seconds=30),
+    "/timer/reset": timer.reset,
 }
+
+
+def _event_action(change: Callable[..., Any]) -> Callable[..., Response]:
+    def act(
+        request: Request,
+        event: FacilitatedEvent,
+        db: WriteDb,
+        locale: Locale,
+        version: SeenVersion = None,
+    ) -> Response:
+        change(db=db, event=event, expected_version=version)
+        return _console_changed(request, event, locale)
+
+    return act
+
+
+# Registered first: "/floor/list/open" must not be read as request "list", action "open".
+for path, change in EVENT_ACTIONS.items():
+    router.add_api_route(path, _event_action(change), methods=["POST"])
 
 
 @router.get("")
@@ -93,18 +118,6 @@ def segment_action(
     return _console_changed(request, event, locale)
 
 
-@router.post("/topics/next")
-def next_topic(
-    request: Request,
-    event: FacilitatedEvent,
-    db: WriteDb,
-    locale: Locale,
-    version: SeenVersion = None,
-) -> Response:
-    agenda.next_topic(db=db, event=event, expected_version=version)
-    return _console_changed(request, event, locale)
-
-
 @router.post("/topics/{topic_id}/{action}")
 def topic_action(
     request: Request,
@@ -117,43 +130,6 @@ def topic_action(
 ) -> Response:
     change = agenda.open_topic if action == "open" else agenda.close_topic
     change(db=db, event=event, topic_id=topic_id, expected_version=version)
-    return _console_changed(request, event, locale)
-
-
-@router.post("/floor/next")
-def call_next(
-    request: Request,
-    event: FacilitatedEvent,
-    db: WriteDb,
-    locale: Locale,
-    version: SeenVersion = None,
-) -> Response:
-    floor.call_next(db=db, event=event, expected_version=version)
-    return _console_changed(request, event, locale)
-
-
-@router.post("/floor/finish")
-def finish(
-    request: Request,
-    event: FacilitatedEvent,
-    db: WriteDb,
-    locale: Locale,
-    version: SeenVersion = None,
-) -> Response:
-    floor.finish(db=db, event=event, expected_version=version)
-    return _console_changed(request, event, locale)
-
-
-@router.post("/floor/list/{state}")
-def list_state(
-    request: Request,
-    state: Literal["open", "close"],
-    event: FacilitatedEvent,
-    db: WriteDb,
-    locale: Locale,
-    version: SeenVersion = None,
-) -> Response:
-    floor.set_list_open(db=db, event=event, is_open=state == "open", expected_version=version)
     return _console_changed(request, event, locale)
 
 
@@ -192,19 +168,6 @@ def request_action(
     version: SeenVersion = None,
 ) -> Response:
     REQUEST_ACTIONS[action](db=db, event=event, request_id=request_id, expected_version=version)
-    return _console_changed(request, event, locale)
-
-
-@router.post("/timer/{action}")
-def timer_action(
-    request: Request,
-    action: Literal["start", "pause", "add", "reset"],
-    event: FacilitatedEvent,
-    db: WriteDb,
-    locale: Locale,
-    version: SeenVersion = None,
-) -> Response:
-    TIMER_ACTIONS[action](db=db, event=event, expected_version=version)
     return _console_changed(request, event, locale)
 
 
