@@ -31,14 +31,22 @@ class NotJoined(DomainError):
     message = N_("Join the event with its code first.")
 
 
-def get_settings(request: Request) -> Settings:
+# Trivial dependencies are async so that FastAPI calls them in the event loop instead of
+# handing each to a worker thread: under a burst of phones every thread hop counts.
+
+
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_database(request: Request) -> Database:
-    database: Database = request.app.state.database
+def database_of(connection: HTTPConnection) -> Database:
+    database: Database = connection.app.state.database
     return database
+
+
+async def get_database(request: Request) -> Database:
+    return database_of(request)
 
 
 def read_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
@@ -56,9 +64,13 @@ ReadDb = Annotated[Session, Depends(read_session)]
 WriteDb = Annotated[Session, Depends(write_session)]
 
 
-def locale_of(request: HTTPConnection) -> str:
+def locale_for(connection: HTTPConnection) -> str:
     """The language to answer in; catalogues and a chooser come with the translations."""
     return DEFAULT_LOCALE
+
+
+async def locale_of(request: Request) -> str:
+    return locale_for(request)
 
 
 Locale = Annotated[str, Depends(locale_of)]

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
 from app.i18n import N_, translate
-from app.routes.deps import locale_of
+from app.routes.deps import locale_for
 from app.routes.responses import flash, is_htmx, page
 from app.services.agenda_file import AgendaFileError
 from app.services.errors import DomainError
@@ -42,7 +42,7 @@ def install(app: FastAPI) -> None:
 
 
 def _answer(request: Request, status: int, message_id: str, params: dict[str, object]) -> Response:
-    locale = locale_of(request)
+    locale = locale_for(request)
     message = translate(locale, message_id, params)
     if is_htmx(request):
         return HTMLResponse(flash(message, locale=locale, level="error"), status_code=status)

@@ -21,7 +21,7 @@ from app.routes.deps import (
     ReadDb,
     SeenVersion,
     WriteDb,
-    get_database,
+    database_of,
     optional_id,
     require_facilitator,
 )
@@ -172,7 +172,7 @@ def request_action(
 
 
 def _console_changed(request: Request, event: Event, locale: str) -> Response:
-    with get_database(request).reading() as db:
+    with database_of(request).reading() as db:
         room = screens.room(db=db, event_id=event.id)
         regions = frames.facilitator(room, locale=locale) + flash("", locale=locale)
     return done(request, regions=regions, then=f"/f/{event.slug}")

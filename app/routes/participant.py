@@ -20,7 +20,7 @@ from app.routes.deps import (
     NotJoined,
     ReadDb,
     WriteDb,
-    get_database,
+    database_of,
     optional_id,
     participant_of,
 )
@@ -163,7 +163,7 @@ def save_summary(
 
 
 def _my_turn_changed(request: Request, event: Event, me: Participant, locale: str) -> Response:
-    with get_database(request).reading() as db:
+    with database_of(request).reading() as db:
         mine = screens.my_turn_now(db=db, event=event, participant_id=me.id)
         regions = frames.my_turn(mine, slug=event.slug, locale=locale) + flash("", locale=locale)
     return done(request, regions=regions, then=f"/e/{event.slug}")

@@ -15,7 +15,7 @@ from app.live import frames
 from app.live.connection import Connection
 from app.live.hub import FACILITATOR, PARTICIPANT, PROJECTOR, Hub
 from app.models import Event
-from app.routes.deps import locale_of
+from app.routes.deps import locale_for
 from app.services import events, participants
 from app.services.errors import DomainError
 
@@ -29,7 +29,7 @@ async def projector_socket(websocket: WebSocket, slug: str, key: str = "") -> No
     if event is None or not access.key_matches(settings.secret_key, event, access.PROJECTOR, key):
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
-    await _serve(websocket, Connection(websocket, event.id, PROJECTOR, locale_of(websocket)))
+    await _serve(websocket, Connection(websocket, event.id, PROJECTOR, locale_for(websocket)))
 
 
 @router.websocket("/facilitator/{slug}")
@@ -40,7 +40,7 @@ async def facilitator_socket(websocket: WebSocket, slug: str) -> None:
     if event is None or access.unsign(settings.secret_key, access.FACILITATOR, token) != event.id:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
-    await _serve(websocket, Connection(websocket, event.id, FACILITATOR, locale_of(websocket)))
+    await _serve(websocket, Connection(websocket, event.id, FACILITATOR, locale_for(websocket)))
 
 
 @router.websocket("/participant/{slug}")
@@ -57,7 +57,7 @@ async def participant_socket(websocket: WebSocket, slug: str) -> None:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
     connection = Connection(
-        websocket, event.id, PARTICIPANT, locale_of(websocket), participant_id=participant_id
+        websocket, event.id, PARTICIPANT, locale_for(websocket), participant_id=participant_id
     )
     await _serve(websocket, connection)
 
