@@ -5,7 +5,7 @@ sockets (each phone joined and on the list), then presses "call next speaker" (o
 once nobody waits) and measures, for each action, the time from sending the request until
 the last socket has received the new state. Only loopback traffic, bounded in count and time.
 
-    .venv/bin/python benchmarks/fanout.py --projectors 50 --phones 300 --actions 20
+    .venv/bin/python -m benchmarks.fanout --projectors 50 --phones 300 --actions 20
 """
 
 from __future__ import annotations
