@@ -133,6 +133,26 @@ def topic_action(
     return _console_changed(request, event, locale)
 
 
+@router.post("/speaking-time")
+def speaking_time(
+    request: Request,
+    event: FacilitatedEvent,
+    db: WriteDb,
+    locale: Locale,
+    speaking_time: Annotated[str, Form(max_length=10)],
+    segment_id: Annotated[str, Form(max_length=20)] = "",
+    version: SeenVersion = None,
+) -> Response:
+    agenda.set_speaking_time(
+        db=db,
+        event=event,
+        speaking_time=speaking_time,
+        segment_id=optional_id(segment_id),
+        expected_version=version,
+    )
+    return _console_changed(request, event, locale)
+
+
 @router.post("/floor/add")
 def add_speaker(
     request: Request,

@@ -12,9 +12,9 @@ from app.i18n import N_
 from app.models import ActorType, Countdown, Event, FocusGroup, GuidingQuestion, Segment, Topic
 from app.models.agenda import Stage
 from app.services import events, floor, timer
-from app.services.agenda_file import AgendaSpec
+from app.services.agenda_file import AgendaSpec, parse_speaking_time
 from app.services.clock import utcnow
-from app.services.errors import DomainError, NotFound, StageError
+from app.services.errors import DomainError, InvalidInput, NotFound, StageError
 
 
 class EventExists(DomainError):
@@ -232,3 +232,38 @@ def _topic(db: Session, event: Event, topic_id: int) -> Topic:
 
 def _topics_in_order(db: Session, event: Event) -> list[Topic]:
     return [topic for segment in event.segments for topic in segment.topics]
+
+
+def set_speaking_time(
+    *,
+    db: Session,
+    event: Event,
+    speaking_time: str,
+    segment_id: int | None = None,
+    expected_version: int | None = None,
+) -> None:
+    """Set the event's speaking time, or one segment's ("" gives the segment back the event's).
+
+    The speaker who has the floor keeps their clock; the next one called gets the new time.
+    """
+    event = events.lock(db=db, event=event, expected_version=expected_version)
+    seconds = _speaking_seconds(speaking_time, allow_empty=segment_id is not None)
+    if segment_id is None:
+        assert seconds is not None
+        event.speaking_seconds = seconds
+    else:
+        _segment(db, event, segment_id).speaking_seconds = seconds
+    record_change(db, event)
+    db.commit()
+
+
+def _speaking_seconds(value: str, *, allow_empty: bool) -> int | None:
+    if allow_empty and not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return parse_speaking_time(int(value) if value.isdigit() else value)
+    except ValueError:
+        raise InvalidInput(
+            N_("Give a speaking time as minutes:seconds, from 0:10 to 60:00.")
+        ) from None

@@ -151,3 +151,17 @@ def test_names_are_escaped_in_the_console(client: TestClient) -> None:
     console = client.get(f"/f/{event.slug}").text
     assert "<img src=x" not in console
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in console
+
+
+def test_set_the_speaking_time_from_the_console(client: TestClient) -> None:
+    event = seeded_event(client)
+    facilitator(client, event)
+    response = client.post(
+        f"/f/{event.slug}/speaking-time", data={"speaking_time": "2:00"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert 'name="speaking_time" value="2:00"' in response.text
+    wrong = client.post(
+        f"/f/{event.slug}/speaking-time", data={"speaking_time": "forever"}, headers=HTMX
+    )
+    assert wrong.status_code == 422 and "minutes:seconds" in wrong.text

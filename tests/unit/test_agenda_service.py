@@ -7,7 +7,7 @@ from app.models.agenda import Stage
 from app.services import agenda, events, floor, timer
 from app.services.agenda import EventExists
 from app.services.agenda_file import AgendaSpec
-from app.services.errors import NotFound, StageError
+from app.services.errors import InvalidInput, NotFound, StageError
 from tests.factories import (
     agenda_data,
     at,
@@ -112,3 +112,32 @@ def test_an_agenda_without_a_speaking_time_takes_the_servers_default(db: Session
     event = agenda.load(db=db, spec=AgendaSpec.model_validate(data), default_speaking_seconds=240)
     assert event.speaking_seconds == 240
     assert timer.get(db=db, event_id=event.id).allotted_ms == 240_000
+
+
+def test_the_facilitator_sets_the_speaking_time_for_the_next_speakers(db: Session) -> None:
+    event = make_event(db)
+    open_first_topic(db, event)
+    make_request(db, event, make_participant(db, event, "Ana"))
+    make_request(db, event, make_participant(db, event, "Bruno"))
+    floor.call_next(db=db, event=event, now=at(0))
+    agenda.set_speaking_time(db=db, event=event, speaking_time="2:30")
+    assert timer.get(db=db, event_id=event.id).allotted_ms == 180_000  # Ana keeps her time
+    floor.call_next(db=db, event=event, now=at(100))
+    assert timer.get(db=db, event_id=event.id).allotted_ms == 150_000
+
+
+def test_a_segment_may_have_its_own_speaking_time_and_give_it_back(db: Session) -> None:
+    event = make_event(db)
+    segment = event.segments[0]
+    agenda.set_speaking_time(db=db, event=event, speaking_time="90", segment_id=segment.id)
+    assert segment.speaking_seconds == 90
+    agenda.set_speaking_time(db=db, event=event, speaking_time=" ", segment_id=segment.id)
+    assert segment.speaking_seconds is None
+
+
+@pytest.mark.parametrize("given", ["", "0:05", "61:00", "3:75", "tres", "9" * 30])
+def test_an_impossible_speaking_time_is_refused(db: Session, given: str) -> None:
+    event = make_event(db)
+    with pytest.raises(InvalidInput):
+        agenda.set_speaking_time(db=db, event=event, speaking_time=given)
+    assert event.speaking_seconds == 180
