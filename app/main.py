@@ -13,6 +13,7 @@ from app.db import Database
 from app.live.broadcast import from_url
 from app.live.hub import Hub
 from app.routes import errors, facilitator, health, participant, projector, ws
+from app.security import SecurityHeaders
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.hub = hub
     errors.install(app)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for module in (participant, facilitator, projector, ws, health):
         app.include_router(module.router)
