@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.i18n import N_
@@ -70,6 +71,12 @@ def make_engine(url: str) -> Engine:
         connection.info[_HOLDS_WRITER_LOCK] = True
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as error:
+            # Another process (a command-line agenda load) held the file past the timeout.
+            _release(connection.info, writer_lock)
+            if "locked" in str(error.orig):
+                raise DatabaseBusy() from error
+            raise
         except BaseException:
             _release(connection.info, writer_lock)
             raise
@@ -77,7 +84,8 @@ def make_engine(url: str) -> Engine:
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _on_end(connection: Any) -> None:
-        _release(connection.info, writer_lock)
+        if not connection.invalidated:  # an invalidated one is released at checkin
+            _release(connection.info, writer_lock)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection: Any, record: Any) -> None:

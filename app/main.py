@@ -14,6 +14,7 @@ from app.live.broadcast import from_url
 from app.live.hub import Hub
 from app.routes import errors, facilitator, health, participant, projector, ws
 from app.security import SecurityHeaders
+from app.services.events import Stale
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.hub = hub
     errors.install(app)
+    app.add_exception_handler(Stale, facilitator.answer_stale)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for module in (participant, facilitator, projector, ws, health):

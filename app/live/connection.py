@@ -1,7 +1,7 @@
 """One open websocket, with a mailbox that never grows.
 
-Every frame Palabra sends holds the whole state of the regions it names, so only the latest
-frame for each slot matters: a newer one replaces an unsent older one, and one identical to
+Every region Palabra sends holds its whole state, so only the latest text for each slot
+(a region of the page) matters: a newer one replaces an unsent older one, and one identical to
 what the screen already shows is not sent at all (a phone keeps what is being typed into
 it). A phone that stops reading keeps at most one frame per slot and holds up nobody.
 """
@@ -13,9 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.websockets import WebSocket
-
-ROOM = "room"
-MINE = "mine"
 
 
 @dataclass(eq=False)
@@ -44,7 +41,7 @@ class Connection:
     async def pump(self, clock: Callable[[], str]) -> None:
         """Send whatever is in the mailbox until the socket closes.
 
-        Each batch goes behind the server's time as it leaves, not as it was rendered: a
+        Each batch is preceded by the server's time as it leaves, not as it was rendered: a
         screen corrects its clock from it, and a late frame must not move its countdown.
         """
         while True:
@@ -53,7 +50,9 @@ class Connection:
             pending, self._slots = self._slots, {}
             if not pending:
                 continue
+            # Counted as shown once taken, before any await: an offer of the same text
+            # while this batch is on its way must not be dropped for an older one.
+            self._shown.update(pending)
             await self.websocket.send_text(clock())
-            for slot, text in pending.items():
+            for text in pending.values():
                 await self.websocket.send_text(text)
-                self._shown[slot] = text

@@ -1,6 +1,7 @@
 """Frames: the live regions of one view, rendered by the same partials that draw the page.
 
-A frame is sent as-is over the websocket; htmx swaps each top-level element by its id.
+A frame maps each region's id to its text. Each region goes over the websocket as it is,
+and only when it changed; htmx swaps it by its id.
 """
 
 from __future__ import annotations
@@ -12,13 +13,21 @@ from app.services.clock import epoch_ms, utcnow
 from app.services.screens import MyTurn, Room
 from app.templating import render
 
-PROJECTOR_REGIONS = (
-    "projector/_stage.html",
-    "projector/_speaker.html",
-    "projector/_next.html",
-    "projector/_join.html",
-)
-FACILITATOR_REGIONS = ("facilitator/_agenda.html", "facilitator/_floor.html")
+Frame = dict[str, str]
+
+PROJECTOR_REGIONS = {
+    "projector-stage": "projector/_stage.html",
+    "projector-speaker": "projector/_speaker.html",
+    "projector-next": "projector/_next.html",
+    "projector-join": "projector/_join.html",
+}
+FACILITATOR_REGIONS = {
+    "room-version": "facilitator/_version.html",
+    "fac-agenda": "facilitator/_agenda.html",
+    "fac-floor": "facilitator/_floor.html",
+}
+PARTICIPANT_REGIONS = {"p-topic": "participant/_topic.html"}
+MY_TURN = "p-my-turn"
 
 
 def join_url(base_url: str, code: str) -> str:
@@ -38,22 +47,29 @@ def participant_base(room: Room) -> str:
     return f"/e/{room.event.slug}"
 
 
-def projector(room: Room, *, locale: str, base_url: str) -> str:
+def projector(room: Room, *, locale: str, base_url: str) -> Frame:
     context = projector_context(room, base_url=base_url)
     return _regions(PROJECTOR_REGIONS, locale, **context)
 
 
-def facilitator(room: Room, *, locale: str) -> str:
+def facilitator(room: Room, *, locale: str) -> Frame:
     return _regions(FACILITATOR_REGIONS, locale, room=room, base=facilitator_base(room))
 
 
-def participant_room(room: Room, *, locale: str) -> str:
-    return _regions(("participant/_topic.html",), locale, room=room)
+def participant_room(room: Room, *, locale: str) -> Frame:
+    return _regions(PARTICIPANT_REGIONS, locale, room=room)
 
 
 def my_turn(mine: MyTurn, *, slug: str, locale: str) -> str:
     """The participant's own region."""
-    return _regions(("participant/_my_turn.html",), locale, mine=mine, base=f"/e/{slug}")
+    return render(
+        "participant/_my_turn.html", locale=locale, oob=True, mine=mine, base=f"/e/{slug}"
+    )
+
+
+def joined(frame: Frame) -> str:
+    """All of a frame's regions as one answer to an htmx request."""
+    return "".join(frame.values())
 
 
 def clock() -> str:
@@ -65,5 +81,8 @@ def clock() -> str:
     return render("partials/_clock.html", locale=DEFAULT_LOCALE, oob=True, server_now_ms=now)
 
 
-def _regions(names: tuple[str, ...], locale: str, **context: object) -> str:
-    return "".join(render(name, locale=locale, oob=True, **context) for name in names)
+def _regions(regions: dict[str, str], locale: str, **context: object) -> Frame:
+    return {
+        region: render(template, locale=locale, oob=True, **context)
+        for region, template in regions.items()
+    }

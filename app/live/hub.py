@@ -19,7 +19,7 @@ import anyio.to_thread
 from app.db import Database
 from app.live import frames
 from app.live.broadcast import Broadcast, Change
-from app.live.connection import MINE, ROOM, Connection
+from app.live.connection import Connection
 from app.services import screens
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class Rendered:
     """One read of the room, drawn for the sockets that needed it."""
 
     version: int
-    views: dict[tuple[str, str], str] = field(default_factory=dict)
+    views: dict[tuple[str, str], frames.Frame] = field(default_factory=dict)
     personal: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
@@ -119,7 +119,8 @@ class Hub:
                     log.exception("rendering event %s failed; trying again", event_id)
                     if changed:
                         self._changed.add(event_id)
-                    self._newcomers[event_id] |= newcomers
+                    still_open = self._connections.get(event_id, set())
+                    self._newcomers[event_id] |= newcomers & still_open
                     await asyncio.sleep(RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)])
                     failures += 1
                     continue
@@ -148,7 +149,7 @@ class Hub:
                     )
         return rendered
 
-    def _render_view(self, room: screens.Room, view: str, locale: str) -> str:
+    def _render_view(self, room: screens.Room, view: str, locale: str) -> frames.Frame:
         if view == PROJECTOR:
             return frames.projector(room, locale=locale, base_url=self.base_url)
         if view == FACILITATOR:
@@ -159,7 +160,9 @@ class Hub:
     def _deliver(sockets: list[Connection], rendered: Rendered) -> None:
         """Offer each socket the shared text of its view, and a phone its own turn."""
         for c in sockets:
-            c.offer(ROOM, rendered.version, rendered.views[(c.view, c.locale)])
+            for region, text in rendered.views[(c.view, c.locale)].items():
+                c.offer(region, rendered.version, text)
             if c.view == PARTICIPANT:
                 personal = rendered.personal.get((c.participant_id or NOBODY, c.locale))
-                c.offer(MINE, rendered.version, personal or rendered.personal[(NOBODY, c.locale)])
+                mine = personal or rendered.personal[(NOBODY, c.locale)]
+                c.offer(frames.MY_TURN, rendered.version, mine)

@@ -7,9 +7,11 @@ from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from app import access
+from app.i18n import translate
 from app.live import frames
 from app.models import Event, TurnKind
 from app.routes.deps import (
@@ -22,12 +24,14 @@ from app.routes.deps import (
     SeenVersion,
     WriteDb,
     database_of,
+    locale_for,
     optional_id,
     require_facilitator,
 )
 from app.routes.responses import done, flash, page
 from app.services import agenda, events, floor, screens, timer
 from app.services.clock import epoch_ms
+from app.services.events import Stale
 
 router = APIRouter(prefix="/f/{slug}")
 
@@ -194,8 +198,24 @@ def request_action(
 def _console_changed(request: Request, event: Event, locale: str) -> Response:
     with database_of(request).reading() as db:
         room = screens.room(db=db, event_id=event.id)
-        regions = frames.facilitator(room, locale=locale) + flash("", locale=locale)
+        regions = frames.joined(frames.facilitator(room, locale=locale)) + flash("", locale=locale)
     return done(request, regions=regions, then=f"/f/{event.slug}")
+
+
+async def answer_stale(request: Request, error: Exception) -> Response:
+    """An action on a view of the room that is no longer current: the fresh console, and why."""
+    return await run_in_threadpool(_fresh_console, request, error)
+
+
+def _fresh_console(request: Request, error: Exception) -> Response:
+    assert isinstance(error, Stale)
+    locale = locale_for(request)
+    with database_of(request).reading() as db:
+        event = events.get_by_slug(db=db, slug=request.path_params["slug"])
+        room = screens.room(db=db, event_id=event.id)
+    message = translate(locale, error.message_id, error.params)
+    regions = frames.joined(frames.facilitator(room, locale=locale))
+    return HTMLResponse(regions + flash(message, locale=locale, level="error"), status_code=409)
 
 
 def _sign_in(event: Event, key: str, secret_key: str, *, secure: bool) -> Response:

@@ -48,6 +48,7 @@ def request_floor(
     topic = _open_topic(db, event)
     existing = active_request(db=db, topic_id=topic.id, participant_id=participant.id)
     if existing is not None:
+        db.commit()  # nothing to write; end the transaction and free the write lock
         return existing
     if not topic.list_open:
         raise ListClosed()

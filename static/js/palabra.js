@@ -55,6 +55,19 @@
     tick();
   });
   document.addEventListener("htmx:afterSwap", tick);
+  // An answer can arrive after a newer push (or the other way round): never let an older
+  // state of a region replace a newer one. Regions without a version are swapped as sent.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var fragment = event.detail.fragment;
+    var incoming = fragment && fragment.firstElementChild;
+    var current = event.detail.target;
+    if (!incoming || !current || !incoming.dataset || !current.dataset) return;
+    var next = incoming.dataset.version;
+    var shown = current.dataset.version;
+    if (next !== undefined && shown !== undefined && Number(next) < Number(shown)) {
+      event.detail.shouldSwap = false;
+    }
+  });
   document.addEventListener("htmx:wsOpen", function () {
     document.body.classList.remove("is-offline");
   });

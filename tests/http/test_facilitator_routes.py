@@ -165,3 +165,17 @@ def test_set_the_speaking_time_from_the_console(client: TestClient) -> None:
         f"/f/{event.slug}/speaking-time", data={"speaking_time": "forever"}, headers=HTMX
     )
     assert wrong.status_code == 422 and "minutes:seconds" in wrong.text
+
+
+def test_an_action_on_a_stale_view_gets_the_fresh_console_and_a_reason(
+    client: TestClient,
+) -> None:
+    event = seeded_event(client)
+    facilitator(client, event)
+    opened = client.post(f"/f/{event.slug}/topics/next", headers=HTMX)
+    seen = opened.text.split('id="room-version" name="version" value="', 1)[1].split('"')[0]
+    client.post(f"/f/{event.slug}/floor/list/close", headers=HTMX)  # someone else acts
+    stale = client.post(f"/f/{event.slug}/floor/list/open", data={"version": seen}, headers=HTMX)
+    assert stale.status_code == 409
+    assert "The room changed" in stale.text
+    assert 'id="fac-floor"' in stale.text and "Reopen the list" in stale.text

@@ -49,6 +49,18 @@ def projector_socket(server: LiveServer, event: Event) -> connect:
     return connect(f"{server.ws}/ws/projector/{event.slug}?key={key}", compression=None)
 
 
+async def regions(socket: ClientConnection, *ids: str) -> dict[str, str]:
+    """Read messages until each region has arrived; each region comes as its own message."""
+    found: dict[str, str] = {}
+    with anyio.fail_after(WAIT):
+        while not all(i in found for i in ids):
+            message = str(await socket.recv())
+            for region_id in ids:
+                if f'id="{region_id}"' in message:
+                    found[region_id] = message
+    return found
+
+
 async def next_message(socket: ClientConnection, containing: str) -> str:
     """The first message that contains ``containing``; earlier ones are older states."""
     with anyio.fail_after(WAIT):
@@ -64,11 +76,12 @@ async def test_a_new_socket_first_receives_the_full_state(live_server: LiveServe
     await facilitator.post(f"/f/{event.slug}/topics/next")
     async with projector_socket(live_server, event) as socket:
         with anyio.fail_after(WAIT):
-            clock, snapshot = str(await socket.recv()), str(await socket.recv())
+            clock = str(await socket.recv())
+        snapshot = await regions(
+            socket, "projector-stage", "projector-speaker", "projector-next", "projector-join"
+        )
     assert 'id="server-clock"' in clock and "data-server-now=" in clock
-    for region in ("projector-stage", "projector-speaker", "projector-next", "projector-join"):
-        assert f'id="{region}"' in snapshot
-    assert "¿Cómo asegurar el acceso?" in snapshot
+    assert "¿Cómo asegurar el acceso?" in snapshot["projector-stage"]
 
 
 async def test_projector_sees_a_new_request_and_the_next_speaker(live_server: LiveServer) -> None:
@@ -144,10 +157,11 @@ async def test_the_facilitator_console_follows_a_co_facilitator(live_server: Liv
     cookies = "; ".join(f"{k}={v}" for k, v in one.cookies.items())
     url = f"{live_server.ws}/ws/facilitator/{event.slug}"
     async with connect(url, additional_headers={"Cookie": cookies}) as socket:
-        await next_message(socket, 'id="fac-agenda"')
+        await regions(socket, "fac-agenda", "fac-floor")
         await other.post(f"/f/{event.slug}/topics/next")
-        update = await next_message(socket, "Close topic")
-        assert 'id="fac-floor"' in update
+        update = await regions(socket, "fac-agenda", "fac-floor", "room-version")
+        assert "Close topic" in update["fac-agenda"]
+        assert "Salud" in update["fac-floor"]
 
 
 @pytest.mark.parametrize(
@@ -167,3 +181,21 @@ async def test_a_socket_without_the_right_key_or_cookie_is_refused(
         async with connect(live_server.ws + path.format(slug=event.slug)):
             pass
     assert refused.value.response.status_code == 403
+
+
+async def test_the_agenda_is_not_sent_again_when_only_the_list_changed(
+    live_server: LiveServer,
+) -> None:
+    event = seed(live_server)
+    facilitator = await facilitator_client(live_server, event)
+    await facilitator.post(f"/f/{event.slug}/topics/next")
+    cookies = "; ".join(f"{k}={v}" for k, v in facilitator.cookies.items())
+    url = f"{live_server.ws}/ws/facilitator/{event.slug}"
+    async with connect(url, additional_headers={"Cookie": cookies}) as socket:
+        await regions(socket, "fac-agenda", "fac-floor", "room-version")
+        ana = await phone(live_server, event, "Ana")
+        await ana.post(f"/e/{event.slug}/floor", data={"kind": "reply"})
+        await next_message(socket, "Ana")
+        with anyio.move_on_after(0.5):
+            while True:
+                assert 'id="fac-agenda"' not in str(await socket.recv())
