@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -43,3 +44,37 @@ def unsign(secret_key: str, role: str, token: str | None) -> int | None:
     except BadSignature:
         return None
     return value if isinstance(value, int) else None
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+
+def normalised_origin(origin: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin such as ``https://Example.org``; None if malformed."""
+    try:
+        parts = urlsplit(origin.strip())
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname or port is None:
+        return None
+    return parts.scheme.lower(), parts.hostname.lower(), port
+
+
+def origin_allowed(origin: str | None, host: str | None, extra: frozenset[str]) -> bool:
+    """Whether a page at ``origin`` may open a socket on the server answering as ``host``.
+
+    Same origin (host and port of the page are the server's), or one configured in
+    ``extra``. Browsers always send Origin on a websocket handshake; a client that sends
+    none is no browser page, so it cannot be a page of another site riding on our cookies.
+    """
+    if origin is None:
+        return True
+    page = normalised_origin(origin)
+    if page is None:
+        return False
+    scheme, hostname, port = page
+    server = normalised_origin(f"{scheme}://{host}") if host else None
+    if server is not None and server[1:] == (hostname, port):
+        return True
+    return page in {normalised_origin(o) for o in extra}

@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
+MIN_SECRET_KEY_LENGTH = 32
+KNOWN_WEAK_KEYS = frozenset({"secret", "changeme", "change-me", "development", "palabra"})
 DEFAULT_AGENDA = Path(__file__).resolve().parent / "agendas" / "cartagena40-brasilia-2024.toml"
 
 
@@ -29,14 +31,29 @@ class Settings(BaseSettings):
     speaking_time_seconds: int = Field(default=180, ge=10, le=3600)
     broadcast_url: str = "memory://"
     default_agenda: Path = DEFAULT_AGENDA
+    # Other sites whose pages may open Palabra's live sockets, besides Palabra's own address
+    # (comma-separated, e.g. "https://palabra.example.org"). Normally empty.
+    allowed_origins: str = ""
 
     @model_validator(mode="after")
     def _secret_key_outside_development(self) -> Settings:
-        if not self.secret_key:
-            if self.env == "production":
-                raise ValueError("PALABRA_SECRET_KEY must be set when PALABRA_ENV=production")
+        if self.env == "production":
+            key = self.secret_key
+            if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in KNOWN_WEAK_KEYS:
+                raise ValueError(
+                    "PALABRA_SECRET_KEY must be a random value of at least "
+                    f"{MIN_SECRET_KEY_LENGTH} characters when PALABRA_ENV=production "
+                    '(for example: python -c "import secrets; print(secrets.token_urlsafe(32))")'
+                )
+        elif not self.secret_key:
             self.secret_key = _development_secret()
         return self
+
+    @property
+    def extra_origins(self) -> frozenset[str]:
+        return frozenset(
+            o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()
+        )
 
     @property
     def base_url(self) -> str:

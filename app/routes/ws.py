@@ -65,6 +65,12 @@ async def participant_socket(websocket: WebSocket, slug: str) -> None:
 async def _serve(websocket: WebSocket, connection: Connection) -> None:
     """Send the snapshot, then frames as they come, until the client goes away."""
     hub: Hub = websocket.app.state.hub
+    settings: Settings = websocket.app.state.settings
+    origin, host = websocket.headers.get("origin"), websocket.headers.get("host")
+    if not access.origin_allowed(origin, host, settings.extra_origins):
+        # A page of another site must not ride on this browser's cookies (refused with 403).
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
+        return
     await websocket.accept()
     pump = asyncio.create_task(connection.pump(frames.clock))
     try:

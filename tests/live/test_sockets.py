@@ -199,3 +199,31 @@ async def test_the_agenda_is_not_sent_again_when_only_the_list_changed(
         with anyio.move_on_after(0.5):
             while True:
                 assert 'id="fac-agenda"' not in str(await socket.recv())
+
+
+async def facilitator_socket_from(
+    server: LiveServer, event: Event, facilitator: httpx.AsyncClient, origin: str
+) -> str:
+    """What a page at ``origin`` gets, riding on the facilitator's cookie, from the socket."""
+    cookies = "; ".join(f"{k}={v}" for k, v in facilitator.cookies.items())
+    url = f"{server.ws}/ws/facilitator/{event.slug}"
+    async with connect(url, origin=origin, additional_headers={"Cookie": cookies}) as socket:  # type: ignore[arg-type]
+        found = await regions(socket, "fac-floor")
+    return found["fac-floor"]
+
+
+async def test_a_page_of_another_site_cannot_open_the_facilitators_socket(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = seed(live_server)
+    facilitator = await facilitator_client(live_server, event)
+    await facilitator.post(f"/f/{event.slug}/topics/next")
+    own = await facilitator_socket_from(live_server, event, facilitator, live_server.http)
+    assert "Salud" in own
+    with pytest.raises(InvalidStatus) as refused:
+        await facilitator_socket_from(live_server, event, facilitator, "https://evil.example")
+    assert refused.value.response.status_code == 403
+
+    monkeypatch.setattr("app.access.origin_allowed", lambda *_: True)  # the defence off
+    stolen = await facilitator_socket_from(live_server, event, facilitator, "https://evil.example")
+    assert "Salud" in stolen
