@@ -12,7 +12,7 @@ from app.config import ROOT, Settings, get_settings
 from app.db import Database
 from app.live.broadcast import from_url
 from app.live.hub import Hub
-from app.routes import errors, facilitator, health, participant, projector, ws
+from app.routes import audit, errors, facilitator, health, participant, projector, ws
 from app.security import SecurityHeaders
 from app.services.events import Stale
 
@@ -42,6 +42,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Stale, facilitator.answer_stale)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    for module in (participant, facilitator, projector, ws, health):
+    for module in (participant, facilitator, audit, projector, ws, health):
         app.include_router(module.router)
     return app

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
 from app.models.agenda import GuidingQuestion, Segment, Topic
+from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.countdown import Countdown
 from app.models.event import ActorType, Event, FocusGroup
@@ -9,6 +10,7 @@ from app.models.participant import Participant
 
 __all__ = [
     "ActorType",
+    "AuditEntry",
     "Base",
     "Countdown",
     "Event",

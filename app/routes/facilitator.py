@@ -29,14 +29,14 @@ from app.routes.deps import (
     require_facilitator,
 )
 from app.routes.responses import done, flash, page
-from app.services import agenda, events, floor, screens, timer
+from app.services import agenda, events, floor, screens, timer, turns
 from app.services.clock import epoch_ms
 from app.services.events import Stale
 
 router = APIRouter(prefix="/f/{slug}")
 
 REQUEST_ACTIONS: dict[str, Callable[..., Any]] = {
-    "call": floor.call,
+    "call": turns.call,
     "skip": floor.skip,
     "remove": floor.remove,
     "put-back": floor.put_back,
@@ -46,8 +46,8 @@ REQUEST_ACTIONS: dict[str, Callable[..., Any]] = {
 # Actions on the event as a whole, each at its own address.
 EVENT_ACTIONS: dict[str, Callable[..., Any]] = {
     "/topics/next": agenda.next_topic,
-    "/floor/next": floor.call_next,
-    "/floor/finish": floor.finish,
+    "/floor/next": turns.call_next,
+    "/floor/finish": turns.finish,
     "/floor/list/open": partial(floor.set_list_open, is_open=True),
     "/floor/list/close": partial(floor.set_list_open, is_open=False),
     "/timer/start": timer.start,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from app.db import record_change
 from app.i18n import N_
 from app.models import ActorType, Countdown, Event, FocusGroup, GuidingQuestion, Segment, Topic
 from app.models.agenda import Stage
-from app.services import events, floor, timer
+from app.services import audit, events, timer, turns
 from app.services.agenda_file import AgendaSpec, parse_speaking_time
 from app.services.clock import utcnow
 from app.services.errors import DomainError, InvalidInput, NotFound, StageError
@@ -103,9 +104,11 @@ def open_segment(
     event = events.lock(db=db, event=event, expected_version=expected_version)
     segment = _segment(db, event, segment_id)
     if segment.stage is not Stage.OPEN:
+        before = _position(db, event, segment)
         _close_open_segment(db, event, now)
         segment.stage = Stage.OPEN
         record_change(db, event)
+        _log(db, event, "agenda.open_segment", segment, now, before)
     db.commit()
 
 
@@ -123,8 +126,10 @@ def close_segment(
     segment = _segment(db, event, segment_id)
     if segment.stage is not Stage.OPEN:
         raise StageError(N_("That segment is not open."))
+    before = _position(db, event, segment)
     _close_open_segment(db, event, now)
     record_change(db, event)
+    _log(db, event, "agenda.close_segment", segment, now, before)
     db.commit()
 
 
@@ -141,8 +146,10 @@ def open_topic(
     event = events.lock(db=db, event=event, expected_version=expected_version)
     topic = _topic(db, event, topic_id)
     if topic.stage is not Stage.OPEN:
+        before = _position(db, event, topic)
         _open(db, event, topic, now)
         record_change(db, event)
+        _log(db, event, "agenda.open_topic", topic, now, before)
     db.commit()
 
 
@@ -160,8 +167,10 @@ def close_topic(
     topic = _topic(db, event, topic_id)
     if topic.stage is not Stage.OPEN:
         raise StageError(N_("That topic is not open."))
+    before = _position(db, event, topic)
     _close_topic(db, event, topic, now)
     record_change(db, event)
+    _log(db, event, "agenda.close_topic", topic, now, before)
     db.commit()
 
 
@@ -182,10 +191,39 @@ def next_topic(
         following = ordered[current + 1] if current + 1 < len(ordered) else None
     if following is None:
         raise StageError(N_("That was the last topic of the agenda."))
+    before = _position(db, event, following)
     _open(db, event, following, now)
     record_change(db, event)
+    _log(db, event, "agenda.next_topic", following, now, before)
     db.commit()
     return following
+
+
+def _position(db: Session, event: Event, thing: Segment | Topic) -> dict[str, Any]:
+    """Where the agenda is, for the audit log: the stage of ``thing`` and what is open."""
+    segment = next((s for s in event.segments if s.stage is Stage.OPEN), None)
+    topic = events.open_topic(db=db, event_id=event.id)
+    return {
+        "stage": thing.stage,
+        "segment": segment.id if segment else None,
+        "topic": topic.id if topic else None,
+    }
+
+
+def _log(
+    db: Session,
+    event: Event,
+    action: str,
+    thing: Segment | Topic,
+    now: datetime,
+    before: dict[str, Any],
+) -> None:
+    """Record the facilitator's move through the agenda (after ``record_change``)."""
+    after = _position(db, event, thing)
+    subject = audit.subject_of(thing)
+    audit.record(
+        db=db, event=event, action=action, subject=subject, before=before, after=after, now=now
+    )
 
 
 def _open(db: Session, event: Event, topic: Topic, now: datetime) -> None:
@@ -210,7 +248,7 @@ def _close_open_segment(db: Session, event: Event, now: datetime) -> None:
 
 
 def _close_topic(db: Session, event: Event, topic: Topic, now: datetime) -> None:
-    floor.end_current_turn(db=db, event=event, now=now)
+    turns.end_current_turn(db=db, event=event, now=now)
     timer.stop(db=db, event_id=event.id, now=now)
     topic.stage = Stage.CLOSED
     db.flush()
@@ -248,12 +286,25 @@ def set_speaking_time(
     """
     event = events.lock(db=db, event=event, expected_version=expected_version)
     seconds = _speaking_seconds(speaking_time, allow_empty=segment_id is not None)
+    subject = ""
+    before: dict[str, Any] = {"speaking_seconds": event.speaking_seconds}
     if segment_id is None:
         assert seconds is not None
         event.speaking_seconds = seconds
     else:
-        _segment(db, event, segment_id).speaking_seconds = seconds
+        segment = _segment(db, event, segment_id)
+        subject = audit.subject_of(segment)
+        before = {"speaking_seconds": segment.speaking_seconds}
+        segment.speaking_seconds = seconds
     record_change(db, event)
+    audit.record(
+        db=db,
+        event=event,
+        action="agenda.speaking_time",
+        subject=subject,
+        before=before,
+        after={"speaking_seconds": seconds},
+    )
     db.commit()
 
 

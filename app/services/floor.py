@@ -1,8 +1,9 @@
-"""The list of speakers on the open topic: requests, calls, reordering, summaries."""
+"""The list of speakers on the open topic: requests, reordering, closing the list, summaries."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,14 +14,12 @@ from app.i18n import N_
 from app.models import Event, FloorRequest, GuidingQuestion, Participant, Topic, TurnKind
 from app.models.agenda import Stage
 from app.models.floor import ACTIVE_STATUSES, TurnStatus
-from app.services import events, participants, timer
+from app.services import audit, events, participants
 from app.services.clock import utcnow
 from app.services.errors import (
     Forbidden,
     InvalidInput,
     ListClosed,
-    NobodySpeaking,
-    NobodyWaiting,
     NotFound,
     NoTopicOpen,
     NotWaiting,
@@ -45,7 +44,7 @@ def request_floor(
     now = now or utcnow()  # after the lock: arrival order is the order of the list
     if participant.event_id != event.id:
         raise Forbidden()
-    topic = _open_topic(db, event)
+    topic = require_open_topic(db, event)
     existing = active_request(db=db, topic_id=topic.id, participant_id=participant.id)
     if existing is not None:
         db.commit()  # nothing to write; end the transaction and free the write lock
@@ -93,7 +92,7 @@ def add_from_room(
     """A facilitator puts someone without a phone on the list (even when it is closed)."""
     event = events.lock(db=db, event=event, expected_version=expected_version)
     now = now or utcnow()  # after the lock: arrival order is the order of the list
-    topic = _open_topic(db, event)
+    topic = require_open_topic(db, event)
     participant = participants.new_participant(
         db=db,
         event=event,
@@ -104,6 +103,7 @@ def add_from_room(
         from_the_room=True,
         now=now,
     )
+    waiting = _waiting_ids(db, topic.id)
     request = FloorRequest(
         event_id=event.id,
         topic_id=topic.id,
@@ -117,6 +117,9 @@ def add_from_room(
     if kind is TurnKind.POINT_OF_ORDER:
         _put_point_of_order_first(db, topic.id, request)
     record_change(db, event)
+    added = {"name": participant.name, "organisation": participant.organisation, "kind": kind}
+    after = {**added, "waiting": _waiting_ids(db, topic.id)}
+    _log(db, event, "floor.add_from_room", request, now, {"waiting": waiting}, after)
     db.commit()
     return request
 
@@ -132,63 +135,13 @@ def withdraw(
     """The participant takes their own waiting request off the list."""
     now = now or utcnow()
     event = events.lock(db=db, event=event)
-    request = _request(db, event, request_id)
+    request = find_request(db, event, request_id)
     if request.participant_id != participant.id:
         raise Forbidden(N_("That request is not yours."))
     if request.status is not TurnStatus.WAITING:
         raise NotWaiting(N_("Your request is no longer on the waiting list."))
     request.status = TurnStatus.WITHDRAWN
     request.finished_at = now
-    record_change(db, event)
-    db.commit()
-
-
-def call_next(
-    *, db: Session, event: Event, expected_version: int | None = None, now: datetime | None = None
-) -> FloorRequest:
-    """The current speaker finishes and the first one waiting gets the floor and the clock."""
-    now = now or utcnow()
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    topic = _open_topic(db, event)
-    following = db.scalar(
-        _waiting(topic.id).order_by(FloorRequest.position, FloorRequest.id).limit(1)
-    )
-    if following is None:
-        raise NobodyWaiting()
-    _give_floor(db, event, topic, following, now)
-    db.commit()
-    return following
-
-
-def call(
-    *,
-    db: Session,
-    event: Event,
-    request_id: int,
-    expected_version: int | None = None,
-    now: datetime | None = None,
-) -> FloorRequest:
-    """Give the floor to this waiting speaker now, out of turn."""
-    now = now or utcnow()
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    topic = _open_topic(db, event)
-    request = _request(db, event, request_id)
-    if request.status is not TurnStatus.WAITING or request.topic_id != topic.id:
-        raise NotWaiting()
-    _give_floor(db, event, topic, request, now)
-    db.commit()
-    return request
-
-
-def finish(
-    *, db: Session, event: Event, expected_version: int | None = None, now: datetime | None = None
-) -> None:
-    """The current speaker is done; the clock stops."""
-    now = now or utcnow()
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    if not end_current_turn(db=db, event=event, now=now):
-        raise NobodySpeaking()
-    timer.stop(db=db, event_id=event.id, now=now)
     record_change(db, event)
     db.commit()
 
@@ -231,8 +184,8 @@ def put_back(
 ) -> None:
     """A skipped speaker goes back on the list, at the end."""
     event = events.lock(db=db, event=event, expected_version=expected_version)
-    request = _request(db, event, request_id)
-    topic = _open_topic(db, event)
+    request = find_request(db, event, request_id)
+    topic = require_open_topic(db, event)
     if request.status is not TurnStatus.SKIPPED or request.topic_id != topic.id:
         raise StageError(N_("Only a skipped speaker of the open topic can be put back."))
     if active_request(db=db, topic_id=topic.id, participant_id=request.participant_id):
@@ -242,6 +195,7 @@ def put_back(
     request.position = _next_position(db, topic.id)
     db.flush()
     record_change(db, event)
+    _log(db, event, "floor.put_back", request, now, {"status": "skipped"}, {"status": "waiting"})
     db.commit()
 
 
@@ -256,16 +210,18 @@ def move(
 ) -> None:
     """Move a waiting speaker up (offset -1) or down (+1) the list."""
     event = events.lock(db=db, event=event, expected_version=expected_version)
-    request = _request(db, event, request_id)
+    request = find_request(db, event, request_id)
     if request.status is not TurnStatus.WAITING:
         raise NotWaiting()
     order = list(db.scalars(_waiting(request.topic_id).order_by(FloorRequest.position)))
     index = order.index(request)
     target = min(max(index + offset, 0), len(order) - 1)
     if target != index:
+        before = {"waiting": [r.id for r in order]}
         order.insert(target, order.pop(index))
         _renumber(order)
         record_change(db, event)
+        _log(db, event, "floor.move", request, now, before, {"waiting": [r.id for r in order]})
     db.commit()
 
 
@@ -279,10 +235,12 @@ def set_list_open(
 ) -> None:
     """Close the list of speakers to new requests, or open it again."""
     event = events.lock(db=db, event=event, expected_version=expected_version)
-    topic = _open_topic(db, event)
+    topic = require_open_topic(db, event)
     if topic.list_open != is_open:
         topic.list_open = is_open
         record_change(db, event)
+        was = {"list_open": not is_open}
+        _log(db, event, "floor.list_open", topic, now, was, {"list_open": is_open})
     db.commit()
 
 
@@ -299,7 +257,7 @@ def save_summary(
     now = now or utcnow()
     summary = clean_text(summary, limit=SUMMARY_MAX, field=N_("Summary"), required=True)
     event = events.lock(db=db, event=event)
-    request = _request(db, event, request_id)
+    request = find_request(db, event, request_id)
     if request.participant_id != participant.id:
         raise Forbidden(N_("That request is not yours."))
     if request.status is not TurnStatus.DONE:
@@ -311,25 +269,6 @@ def save_summary(
     record_change(db, event)
     db.commit()
     return request
-
-
-def end_current_turn(*, db: Session, event: Event, now: datetime) -> bool:
-    """Mark the current speaker as done (inside the caller's transaction)."""
-    speaker = current_speaker(db=db, event_id=event.id)
-    if speaker is None:
-        return False
-    speaker.status = TurnStatus.DONE
-    speaker.finished_at = now
-    db.flush()
-    return True
-
-
-def current_speaker(*, db: Session, event_id: int) -> FloorRequest | None:
-    return db.scalar(
-        select(FloorRequest).where(
-            FloorRequest.event_id == event_id, FloorRequest.status == TurnStatus.SPEAKING
-        )
-    )
 
 
 def active_request(*, db: Session, topic_id: int, participant_id: int) -> FloorRequest | None:
@@ -346,22 +285,31 @@ def waiting_list(*, db: Session, topic_id: int) -> list[FloorRequest]:
     return list(db.scalars(_waiting(topic_id).order_by(FloorRequest.position, FloorRequest.id)))
 
 
+def _log(
+    db: Session,
+    event: Event,
+    action: str,
+    subject: FloorRequest | Topic,
+    now: datetime | None,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    """Record the facilitator's change to the audit log (after ``record_change``)."""
+    label = audit.subject_of(subject)
+    audit.record(
+        db=db, event=event, action=action, subject=label, before=before, after=after, now=now
+    )
+
+
+def _waiting_ids(db: Session, topic_id: int) -> list[int]:
+    ids = _waiting(topic_id).with_only_columns(FloorRequest.id)
+    return list(db.scalars(ids.order_by(FloorRequest.position, FloorRequest.id)))
+
+
 def _waiting(topic_id: int) -> Select[FloorRequest]:
     return select(FloorRequest).where(
         FloorRequest.topic_id == topic_id, FloorRequest.status == TurnStatus.WAITING
     )
-
-
-def _give_floor(
-    db: Session, event: Event, topic: Topic, request: FloorRequest, now: datetime
-) -> None:
-    end_current_turn(db=db, event=event, now=now)
-    request.status = TurnStatus.SPEAKING
-    request.called_at = now
-    db.flush()
-    seconds = topic.segment.speaking_seconds or event.speaking_seconds
-    timer.give_turn(db=db, event_id=event.id, seconds=seconds, now=now)
-    record_change(db, event)
 
 
 def _set_waiting_status(
@@ -373,23 +321,25 @@ def _set_waiting_status(
     expected_version: int | None,
 ) -> None:
     event = events.lock(db=db, event=event, expected_version=expected_version)
-    request = _request(db, event, request_id)
+    request = find_request(db, event, request_id)
     if request.status is not TurnStatus.WAITING:
         raise NotWaiting()
     request.status = status
     request.finished_at = now
     record_change(db, event)
+    action = "floor.skip" if status is TurnStatus.SKIPPED else "floor.remove"
+    _log(db, event, action, request, now, {"status": "waiting"}, {"status": status})
     db.commit()
 
 
-def _open_topic(db: Session, event: Event) -> Topic:
+def require_open_topic(db: Session, event: Event) -> Topic:
     topic = events.open_topic(db=db, event_id=event.id)
     if topic is None:
         raise NoTopicOpen()
     return topic
 
 
-def _request(db: Session, event: Event, request_id: int) -> FloorRequest:
+def find_request(db: Session, event: Event, request_id: int) -> FloorRequest:
     request = db.get(FloorRequest, request_id)
     if request is None or request.event_id != event.id:
         raise NotFound(N_("That request is not on this event's lists."))

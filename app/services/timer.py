@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.db import record_change
 from app.i18n import N_
 from app.models import Countdown, Event
-from app.services import events
+from app.services import audit, events
 from app.services.clock import epoch_ms, utcnow
 from app.services.errors import DomainError, InvalidInput
 
@@ -66,8 +67,10 @@ def start(
     countdown = get(db=db, event_id=event.id)
     if countdown.started_at is not None:
         raise TimerState(N_("The countdown is already running."))
+    before = _state(countdown, now)
     countdown.started_at = now
     record_change(db, event)
+    _log(db, event, "timer.start", countdown, now, before)
     db.commit()
 
 
@@ -80,8 +83,10 @@ def pause(
     countdown = get(db=db, event_id=event.id)
     if countdown.started_at is None:
         raise TimerState(N_("The countdown is not running."))
+    before = _state(countdown, now)
     _freeze(countdown, now)
     record_change(db, event)
+    _log(db, event, "timer.pause", countdown, now, before)
     db.commit()
 
 
@@ -97,9 +102,12 @@ def add_time(
     if not 1 <= seconds <= MAX_EXTRA_SECONDS:
         raise InvalidInput(N_("Extra time must be between 1 and 600 seconds."))
     event = events.lock(db=db, event=event, expected_version=expected_version)
+    now = now or utcnow()
     countdown = get(db=db, event_id=event.id)
+    before = _state(countdown, now)
     countdown.remaining_ms += seconds * 1000
     record_change(db, event)
+    _log(db, event, "timer.add_time", countdown, now, before)
     db.commit()
 
 
@@ -108,10 +116,13 @@ def reset(
 ) -> None:
     """Back to the full speaking time, stopped."""
     event = events.lock(db=db, event=event, expected_version=expected_version)
+    now = now or utcnow()
     countdown = get(db=db, event_id=event.id)
+    before = _state(countdown, now)
     countdown.started_at = None
     countdown.remaining_ms = countdown.allotted_ms
     record_change(db, event)
+    _log(db, event, "timer.reset", countdown, now, before)
     db.commit()
 
 
@@ -132,3 +143,21 @@ def stop(*, db: Session, event_id: int, now: datetime) -> None:
 def _freeze(countdown: Countdown, now: datetime) -> None:
     countdown.remaining_ms = read(countdown, now=now).remaining_ms
     countdown.started_at = None
+
+
+def _state(countdown: Countdown, now: datetime) -> dict[str, Any]:
+    reading = read(countdown, now=now)
+    return {"remaining_ms": reading.remaining_ms, "running": reading.running}
+
+
+def _log(
+    db: Session,
+    event: Event,
+    action: str,
+    countdown: Countdown,
+    now: datetime,
+    before: dict[str, Any],
+) -> None:
+    """Record the facilitator's change to the clock (after ``record_change``)."""
+    after = _state(countdown, now)
+    audit.record(db=db, event=event, action=action, before=before, after=after, now=now)

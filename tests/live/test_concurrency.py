@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from app.models.floor import TurnStatus
-from app.services import events, floor
+from app.services import events, floor, turns
 from tests.live.conftest import LiveServer
 from tests.live.test_sockets import facilitator_client, phone, seed
 
@@ -76,5 +76,5 @@ async def test_two_facilitators_pressing_next_together_advance_the_list_once(
     refused = next(r for r in results if r.status_code == 409)
     assert "The room changed" in refused.text
     with live_server.app.state.database.reading() as db:
-        speaker = floor.current_speaker(db=db, event_id=event.id)
+        speaker = turns.current_speaker(db=db, event_id=event.id)
         assert speaker is not None and speaker.participant.name == "Ana"

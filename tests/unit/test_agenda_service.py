@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.models.agenda import Stage
-from app.services import agenda, events, floor, timer
+from app.services import agenda, events, floor, timer, turns
 from app.services.agenda import EventExists
 from app.services.agenda_file import AgendaSpec
 from app.services.errors import InvalidInput, NotFound, StageError
@@ -66,9 +66,9 @@ def test_closing_a_topic_ends_the_turn_and_stops_the_clock(db: Session) -> None:
     event = make_event(db)
     open_first_topic(db, event)
     request = make_request(db, event, make_participant(db, event))
-    floor.call_next(db=db, event=event, now=at(0))
+    turns.call_next(db=db, event=event, now=at(0))
     agenda.close_topic(db=db, event=event, topic_id=request.topic_id, now=at(20))
-    assert floor.current_speaker(db=db, event_id=event.id) is None
+    assert turns.current_speaker(db=db, event_id=event.id) is None
     assert not timer.read(timer.get(db=db, event_id=event.id), now=at(99)).running
 
 
@@ -119,10 +119,10 @@ def test_the_facilitator_sets_the_speaking_time_for_the_next_speakers(db: Sessio
     open_first_topic(db, event)
     make_request(db, event, make_participant(db, event, "Ana"))
     make_request(db, event, make_participant(db, event, "Bruno"))
-    floor.call_next(db=db, event=event, now=at(0))
+    turns.call_next(db=db, event=event, now=at(0))
     agenda.set_speaking_time(db=db, event=event, speaking_time="2:30")
     assert timer.get(db=db, event_id=event.id).allotted_ms == 180_000  # Ana keeps her time
-    floor.call_next(db=db, event=event, now=at(100))
+    turns.call_next(db=db, event=event, now=at(100))
     assert timer.get(db=db, event_id=event.id).allotted_ms == 150_000
 
 

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from app.models import TurnKind
 from app.models.floor import TurnStatus
-from app.services import agenda, floor, screens, timer
+from app.services import agenda, floor, screens, timer, turns
 from app.services.errors import (
     Forbidden,
     InvalidInput,
@@ -118,23 +118,23 @@ def test_call_next_gives_the_floor_and_starts_the_clock(db: Session) -> None:
     open_first_topic(db, event)
     make_request(db, event, make_participant(db, event, "Ana"))
     make_request(db, event, make_participant(db, event, "Bruno"))
-    speaker = floor.call_next(db=db, event=event, now=at(10))
+    speaker = turns.call_next(db=db, event=event, now=at(10))
     assert speaker.participant.name == "Ana"
     assert speaker.status is TurnStatus.SPEAKING
     reading = timer.read(timer.get(db=db, event_id=event.id), now=at(70))
     assert reading.running and reading.remaining_ms == 120_000
 
-    following = floor.call_next(db=db, event=event, now=at(100))
+    following = turns.call_next(db=db, event=event, now=at(100))
     assert following.participant.name == "Bruno"
     assert speaker.status is TurnStatus.DONE
-    assert floor.current_speaker(db=db, event_id=event.id) == following
+    assert turns.current_speaker(db=db, event_id=event.id) == following
 
 
 def test_the_segment_speaking_time_overrides_the_event_default(db: Session) -> None:
     event = make_event(db)
     agenda.open_topic(db=db, event=event, topic_id=event.segments[1].topics[0].id)
     make_request(db, event, make_participant(db, event))
-    floor.call_next(db=db, event=event, now=at(0))
+    turns.call_next(db=db, event=event, now=at(0))
     assert timer.get(db=db, event_id=event.id).allotted_ms == 120_000
 
 
@@ -142,7 +142,7 @@ def test_call_next_with_nobody_waiting_says_so(db: Session) -> None:
     event = make_event(db)
     open_first_topic(db, event)
     with pytest.raises(NobodyWaiting):
-        floor.call_next(db=db, event=event)
+        turns.call_next(db=db, event=event)
 
 
 def test_calling_someone_out_of_turn(db: Session) -> None:
@@ -150,8 +150,8 @@ def test_calling_someone_out_of_turn(db: Session) -> None:
     open_first_topic(db, event)
     make_request(db, event, make_participant(db, event, "Ana"))
     bruno = make_request(db, event, make_participant(db, event, "Bruno"))
-    floor.call(db=db, event=event, request_id=bruno.id)
-    assert floor.current_speaker(db=db, event_id=event.id) == bruno
+    turns.call(db=db, event=event, request_id=bruno.id)
+    assert turns.current_speaker(db=db, event_id=event.id) == bruno
     assert names(floor.waiting_list(db=db, topic_id=agenda_topic(event))) == ["Ana"]
 
 
@@ -159,18 +159,18 @@ def test_finish_without_a_speaker_is_refused(db: Session) -> None:
     event = make_event(db)
     open_first_topic(db, event)
     with pytest.raises(NobodySpeaking):
-        floor.finish(db=db, event=event)
+        turns.finish(db=db, event=event)
 
 
 def test_finish_stops_the_clock(db: Session) -> None:
     event = make_event(db)
     open_first_topic(db, event)
     make_request(db, event, make_participant(db, event))
-    floor.call_next(db=db, event=event, now=at(0))
-    floor.finish(db=db, event=event, now=at(50))
+    turns.call_next(db=db, event=event, now=at(0))
+    turns.finish(db=db, event=event, now=at(50))
     reading = timer.read(timer.get(db=db, event_id=event.id), now=at(500))
     assert not reading.running and reading.remaining_ms == 130_000
-    assert floor.current_speaker(db=db, event_id=event.id) is None
+    assert turns.current_speaker(db=db, event_id=event.id) is None
 
 
 def test_moving_speakers_up_and_down(db: Session) -> None:
@@ -249,8 +249,8 @@ def test_summary_after_speaking_is_saved_and_editable(db: Session) -> None:
     request = make_request(db, event, ana)
     with pytest.raises(StageError):
         floor.save_summary(db=db, event=event, participant=ana, request_id=request.id, summary="x")
-    floor.call_next(db=db, event=event)
-    floor.finish(db=db, event=event)
+    turns.call_next(db=db, event=event)
+    turns.finish(db=db, event=event)
     floor.save_summary(
         db=db, event=event, participant=ana, request_id=request.id, summary="  Propuse  un plan. "
     )
@@ -266,8 +266,8 @@ def test_summary_limits(db: Session) -> None:
     open_first_topic(db, event)
     ana, bruno = make_participant(db, event, "Ana"), make_participant(db, event, "Bruno")
     request = make_request(db, event, ana)
-    floor.call_next(db=db, event=event)
-    floor.finish(db=db, event=event)
+    turns.call_next(db=db, event=event)
+    turns.finish(db=db, event=event)
     with pytest.raises(InvalidInput):
         floor.save_summary(db=db, event=event, participant=ana, request_id=request.id, summary=" ")
     with pytest.raises(InvalidInput):
@@ -289,7 +289,7 @@ def test_summary_is_locked_once_the_topic_closes(db: Session) -> None:
     open_first_topic(db, event)
     ana = make_participant(db, event)
     request = make_request(db, event, ana)
-    floor.call_next(db=db, event=event)
+    turns.call_next(db=db, event=event)
     agenda.close_topic(db=db, event=event, topic_id=request.topic_id)
     with pytest.raises(StageError):
         floor.save_summary(
@@ -319,10 +319,10 @@ def test_acting_on_a_stale_view_of_the_room_changes_nothing(db: Session) -> None
     make_request(db, event, make_participant(db, event, "Ana"))
     make_request(db, event, make_participant(db, event, "Bruno"))
     seen = event.version
-    floor.call_next(db=db, event=event, expected_version=seen)
+    turns.call_next(db=db, event=event, expected_version=seen)
     with pytest.raises(Stale):
-        floor.call_next(db=db, event=event, expected_version=seen)
-    assert floor.current_speaker(db=db, event_id=event.id).participant.name == "Ana"
+        turns.call_next(db=db, event=event, expected_version=seen)
+    assert turns.current_speaker(db=db, event_id=event.id).participant.name == "Ana"
 
 
 def test_a_returned_speaker_is_shown_their_place_not_an_old_request(db: Session) -> None:
@@ -347,7 +347,7 @@ def test_both_ways_of_reading_a_turn_agree(db: Session) -> None:
     for i, person in enumerate(people):
         kind = TurnKind.POINT_OF_ORDER if i == 3 else TurnKind.INTERVENTION
         make_request(db, event, person, kind=kind, now=at(i))
-    floor.call_next(db=db, event=event, now=at(10))
+    turns.call_next(db=db, event=event, now=at(10))
     room = screens.room(db=db, event_id=event.id, now=at(40))
     for person in people:
         assert screens.my_turn(room=room, participant_id=person.id) == screens.my_turn_now(

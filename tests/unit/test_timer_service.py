@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from app.services import floor, timer
+from app.services import floor, timer, turns
 from app.services.clock import epoch_ms
 from app.services.errors import InvalidInput
 from app.services.timer import TimerState
@@ -18,7 +18,7 @@ def speaker_called_at_zero(db: Session) -> floor.Event:
     event = make_event(db)
     open_first_topic(db, event)
     make_request(db, event, make_participant(db, event))
-    floor.call_next(db=db, event=event, now=at(0))
+    turns.call_next(db=db, event=event, now=at(0))
     return event
 
 

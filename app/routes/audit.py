@@ -1,0 +1,43 @@
+"""The audit log of an event, for its facilitators: read it, or take it away as CSV.
+
+Read only: no route here adds, changes or deletes an entry; the services write them.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.routes.deps import AppSettings, Locale, ReadDb, require_facilitator
+from app.routes.responses import page
+from app.services import audit, events
+
+router = APIRouter(prefix="/f/{slug}")
+
+
+@router.get("/audit")
+def audit_log(
+    slug: str, request: Request, db: ReadDb, settings: AppSettings, locale: Locale
+) -> Response:
+    event = events.get_by_slug(db=db, slug=slug)
+    require_facilitator(event, request, settings)
+    return page(
+        "facilitator/audit.html",
+        locale=locale,
+        event=event,
+        entries=audit.entries(db=db, event_id=event.id),
+        action_labels=audit.ACTIONS,
+        as_json=audit.compact_json,
+    )
+
+
+@router.get("/audit.csv")
+def audit_csv(slug: str, request: Request, db: ReadDb, settings: AppSettings) -> Response:
+    event = events.get_by_slug(db=db, slug=slug)
+    require_facilitator(event, request, settings)
+    return Response(
+        audit.as_csv(audit.entries(db=db, event_id=event.id)),
+        media_type="text/csv; charset=utf-8",
+        # The slug is [a-z0-9-] (the agenda file says so), safe inside the quotes.
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-audit.csv"'},
+    )
