@@ -17,6 +17,7 @@ FIRST_TOPIC = "Programas de desarrollo de las comunidades de acogida"
 SPEAKER = "María Pérez"
 ORGANISATION = "Red de Ciudades Solidarias"
 COUNTRY = "Brasil"
+SUMMARY = "Propuse planes de desarrollo con las comunidades de acogida."
 ACTOR_TYPE = "Autoridades locales y municipios"
 PHONE_VIEWPORT: ViewportSize = {"width": 360, "height": 740}
 PROJECTOR_VIEWPORT: ViewportSize = {"width": 1280, "height": 720}
@@ -41,6 +42,21 @@ def contexts(browser: Browser) -> Iterator[dict[str, BrowserContext]]:
     finally:
         for context in opened.values():
             context.close()
+
+
+@pytest.fixture
+def console_errors(contexts: dict[str, BrowserContext]) -> list[str]:
+    """Every error a page logs: a script failing, or the security policy blocking something."""
+    errors: list[str] = []
+    for name, context in contexts.items():
+        context.on(
+            "console",
+            lambda message, name=name: (
+                errors.append(f"{name}: {message.text}") if message.type == "error" else None
+            ),
+        )
+        context.on("weberror", lambda error, name=name: errors.append(f"{name}: {error.error}"))
+    return errors
 
 
 def open_console_and_next_topic(context: BrowserContext, server: Server) -> Page:
@@ -99,8 +115,8 @@ def countdown_seconds(projector: Page) -> int:
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
-def test_projector_shows_the_called_speaker_and_a_ticking_countdown_without_reload(
-    server: Server, contexts: dict[str, BrowserContext]
+def test_a_phones_request_reaches_the_projector_and_its_summary_the_console_live(
+    server: Server, contexts: dict[str, BrowserContext], console_errors: list[str]
 ) -> None:
     console = open_console_and_next_topic(contexts["facilitator"], server)
     projector = open_projector(contexts["projector"], server)
@@ -120,3 +136,11 @@ def test_projector_shows_the_called_speaker_and_a_ticking_countdown_without_relo
 
     expect(phone.locator("#p-my-turn")).to_contain_text("You have the floor", timeout=TIMEOUT_MS)
     assert load_marker(phone) == 1, "the phone reloaded"
+
+    console.get_by_role("button", name="Finished").click()
+    expect(phone.locator("#p-my-turn")).to_contain_text("Thank you for your intervention")
+    phone.get_by_label("In a few lines, what did you say?").fill(SUMMARY)
+    phone.get_by_role("button", name="Save my summary").click()
+    expect(console.locator("#fac-floor .spoken")).to_contain_text(SUMMARY, timeout=TIMEOUT_MS)
+    assert load_marker(phone) == 1, "the phone reloaded"
+    assert console_errors == []
