@@ -7,8 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.ratelimit import Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
@@ -34,6 +36,11 @@ class Settings(BaseSettings):
     # Other sites whose pages may open Palabra's live sockets, besides Palabra's own address
     # (comma-separated, e.g. "https://palabra.example.org"). Normally empty.
     allowed_origins: str = ""
+    # How often one address may join, and one phone (or one address) may ask for the floor.
+    # Generous per address: a whole room may share one public address.
+    rate_join_per_address: str = "120/minute"
+    rate_floor_per_device: str = "20/minute"
+    rate_floor_per_address: str = "600/minute"
 
     @model_validator(mode="after")
     def _secret_key_outside_development(self) -> Settings:
@@ -48,6 +55,12 @@ class Settings(BaseSettings):
         elif not self.secret_key:
             self.secret_key = _development_secret()
         return self
+
+    @field_validator("rate_join_per_address", "rate_floor_per_device", "rate_floor_per_address")
+    @classmethod
+    def _valid_rate(cls, value: str) -> str:
+        Rule.parse(value)
+        return value
 
     @property
     def extra_origins(self) -> frozenset[str]:

@@ -12,6 +12,7 @@ from app.config import ROOT, Settings, get_settings
 from app.db import Database
 from app.live.broadcast import from_url
 from app.live.hub import Hub
+from app.ratelimit import RateLimiter
 from app.routes import audit, errors, facilitator, health, participant, projector, ws
 from app.security import SecurityHeaders
 from app.services.events import Stale
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.hub = hub
+    app.state.limiter = RateLimiter()
     errors.install(app)
     app.add_exception_handler(Stale, facilitator.answer_stale)
     app.add_middleware(SecurityHeaders)

@@ -43,6 +43,9 @@ def start_server(port: int, workdir: str) -> tuple[subprocess.Popen[str], dict[s
         PALABRA_SECRET_KEY="benchmark-secret-key-0123456789abcdef",
         PALABRA_PORT=str(port),
         PALABRA_ENV="test",
+        # All the benchmark's phones come from one address.
+        PALABRA_RATE_JOIN_PER_ADDRESS="100000/minute",
+        PALABRA_RATE_FLOOR_PER_ADDRESS="100000/minute",
     )
     server = subprocess.Popen(
         [sys.executable, "-m", "app", "run"],

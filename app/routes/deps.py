@@ -15,6 +15,7 @@ from app.config import Settings
 from app.db import Database
 from app.i18n import DEFAULT_LOCALE, N_
 from app.models import Event, Participant
+from app.ratelimit import RateLimiter, Rule
 from app.services import events, participants
 from app.services.errors import DomainError, InvalidInput
 
@@ -144,3 +145,34 @@ Id = Annotated[int, Path(ge=1, le=2**62)]
 
 # The version of the room a facilitator's screen showed when they acted; see events.lock.
 SeenVersion = Annotated[int | None, Form(alias="version", ge=0)]
+
+
+class TooManyTries(DomainError):
+    """A rate limit was hit; ``retry_after`` seconds until the next try would count."""
+
+    status_code = 429
+    message = N_("Too many tries. Please wait {seconds} seconds and try again.")
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds=seconds)
+        self.retry_after = seconds
+
+
+def _limit(request: Request, key: str, rule: str) -> None:
+    limiter: RateLimiter = request.app.state.limiter
+    wait = limiter.hit(key, Rule.parse(rule))
+    if wait is not None:
+        raise TooManyTries(wait)
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def limit_joins(request: Request, settings: AppSettings) -> None:
+    _limit(request, f"join:{_address(request)}", settings.rate_join_per_address)
+
+
+def limit_floor_requests(request: Request, settings: AppSettings, me: CurrentParticipant) -> None:
+    _limit(request, f"floor:device:{me.id}", settings.rate_floor_per_device)
+    _limit(request, f"floor:address:{_address(request)}", settings.rate_floor_per_address)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
 from app.i18n import N_, translate
-from app.routes.deps import locale_for
+from app.routes.deps import TooManyTries, locale_for
 from app.routes.responses import flash, is_htmx, page
 from app.services.agenda_file import AgendaFileError
 from app.services.errors import DomainError
@@ -21,7 +21,10 @@ log = logging.getLogger(__name__)
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> Response:
-        return _answer(request, error.status_code, error.message_id, error.params)
+        response = _answer(request, error.status_code, error.message_id, error.params)
+        if isinstance(error, TooManyTries):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app import access
@@ -21,6 +21,8 @@ from app.routes.deps import (
     ReadDb,
     WriteDb,
     database_of,
+    limit_floor_requests,
+    limit_joins,
     optional_id,
     participant_of,
 )
@@ -50,7 +52,7 @@ def join_form(
     return page("participant/join.html", locale=locale, event=event, code=code, form={}, error=None)
 
 
-@router.post("/join")
+@router.post("/join", dependencies=[Depends(limit_joins)])
 def join(
     db: WriteDb,
     settings: AppSettings,
@@ -121,7 +123,7 @@ def participant_page(
     )
 
 
-@router.post("/e/{slug}/floor")
+@router.post("/e/{slug}/floor", dependencies=[Depends(limit_floor_requests)])
 def request_floor(
     request: Request,
     event: JoinedEvent,
