@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.config import ROOT, Settings, get_settings
+from app.csrf import TokenCookie
 from app.db import Database
 from app.live.broadcast import from_url
 from app.live.hub import Hub
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = RateLimiter()
     errors.install(app)
     app.add_exception_handler(Stale, facilitator.answer_stale)
+    app.add_middleware(TokenCookie)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for module in (participant, facilitator, audit, projector, ws, health):

@@ -18,7 +18,7 @@ from collections import Counter
 
 import httpx
 
-from benchmarks.fanout import HTMX, free_port, start_server, wait_until_up
+from benchmarks.fanout import HTMX, free_port, start_server, wait_until_up, with_token
 
 
 async def burst(phones: int) -> dict[str, object]:
@@ -37,30 +37,31 @@ async def burst(phones: int) -> dict[str, object]:
 async def measure(base: str, links: dict[str, str], phones: int) -> dict[str, object]:
     slug = links["facilitator"].split("/")[2].split("?")[0]
     async with httpx.AsyncClient(base_url=base, headers=HTMX) as facilitator:
+        await with_token(facilitator)
         await facilitator.get(links["facilitator"])
         await facilitator.post(f"/f/{slug}/topics/next")
-    cookies = []
+    phones_seen: list[dict[str, str]] = []
     async with httpx.AsyncClient(base_url=base) as joiner:
         for i in range(phones):
             joiner.cookies.clear()
+            await with_token(joiner)
             await joiner.post("/join", data={"code": links["code"], "name": f"Phone {i}"})
-            cookies.append("; ".join(f"{k}={v}" for k, v in joiner.cookies.items()))
+            cookie = "; ".join(f"{k}={v}" for k, v in joiner.cookies.items())
+            phones_seen.append({"Cookie": cookie, "X-CSRF-Token": joiner.headers["X-CSRF-Token"]})
 
     # One client (making one is costly) with a connection per phone, as in a room.
     limits = httpx.Limits(max_connections=phones, max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
 
-        async def tap(cookie: str) -> tuple[float, int]:
+        async def tap(phone: dict[str, str]) -> tuple[float, int]:
             started = time.perf_counter()
             response = await client.post(
-                f"/e/{slug}/floor",
-                data={"kind": "intervention"},
-                headers={**HTMX, "Cookie": cookie},
+                f"/e/{slug}/floor", data={"kind": "intervention"}, headers={**HTMX, **phone}
             )
             return time.perf_counter() - started, response.status_code
 
         started = time.perf_counter()
-        results = await asyncio.gather(*(tap(c) for c in cookies))
+        results = await asyncio.gather(*(tap(phone) for phone in phones_seen))
         total = time.perf_counter() - started
     latencies = sorted(latency for latency, _ in results)
     return {

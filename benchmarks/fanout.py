@@ -72,6 +72,13 @@ def start_server(port: int, workdir: str) -> tuple[subprocess.Popen[str], dict[s
     return server, links
 
 
+async def with_token(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """Open a page first, as a browser does, and send its anti-forgery token from then on."""
+    await client.get("/")
+    client.headers["X-CSRF-Token"] = client.cookies["palabra_csrf"]
+    return client
+
+
 async def wait_until_up(base: str) -> None:
     async with httpx.AsyncClient(base_url=base) as client:
         for _ in range(200):
@@ -107,7 +114,7 @@ async def measure(
     base: str, ws: str, links: dict[str, str], projectors: int, phones: int, actions: int
 ) -> dict[str, object]:
     limits = httpx.Limits(max_connections=50)
-    facilitator = httpx.AsyncClient(base_url=base, headers=HTMX)
+    facilitator = await with_token(httpx.AsyncClient(base_url=base, headers=HTMX))
     await facilitator.get(links["facilitator"])
     slug = links["facilitator"].split("/")[2].split("?")[0]
     await facilitator.post(f"/f/{slug}/topics/next")
@@ -116,6 +123,7 @@ async def measure(
     async with httpx.AsyncClient(base_url=base, limits=limits) as anonymous:
         for i in range(phones):
             anonymous.cookies.clear()
+            await with_token(anonymous)
             await anonymous.post("/join", data={"code": links["code"], "name": f"Phone {i}"})
             await anonymous.post(f"/e/{slug}/floor", data={"kind": "intervention"})
             phone_cookies.append("; ".join(f"{k}={v}" for k, v in anonymous.cookies.items()))

@@ -14,6 +14,7 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from app.migrate import upgrade
+from tests.tokens import with_token
 
 SECRET = "a-test-secret-key-that-is-long-enough-1234"
 
@@ -62,4 +63,4 @@ def settings(database_url: str) -> Settings:
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as client:
-        yield client
+        yield with_token(client)

@@ -22,6 +22,7 @@ def audit_log(
     event = events.get_by_slug(db=db, slug=slug)
     require_facilitator(event, request, settings)
     return page(
+        request,
         "facilitator/audit.html",
         locale=locale,
         event=event,

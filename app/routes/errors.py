@@ -51,4 +51,6 @@ def _answer(request: Request, status: int, message_id: str, params: dict[str, ob
         return HTMLResponse(flash(message, locale=locale, level="error"), status_code=status)
     referer = request.headers.get("referer", "")
     back = referer if referer.startswith(("http://", "https://")) else None
-    return page("error.html", locale=locale, status_code=status, message=message, back=back)
+    return page(
+        request, "error.html", locale=locale, status_code=status, message=message, back=back
+    )

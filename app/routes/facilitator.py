@@ -6,11 +6,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from app import access
+from app.csrf import require_token
 from app.i18n import translate
 from app.live import frames
 from app.models import Event, TurnKind
@@ -33,7 +34,7 @@ from app.services import agenda, events, floor, screens, timer, turns
 from app.services.clock import epoch_ms
 from app.services.events import Stale
 
-router = APIRouter(prefix="/f/{slug}")
+router = APIRouter(prefix="/f/{slug}", dependencies=[Depends(require_token)])
 
 REQUEST_ACTIONS: dict[str, Callable[..., Any]] = {
     "call": turns.call,
@@ -94,6 +95,7 @@ def console(
     room = screens.room(db=db, event_id=event.id)
     projector_key = access.event_key(settings.secret_key, event, access.PROJECTOR)
     return page(
+        request,
         "facilitator/page.html",
         locale=locale,
         room=room,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app import access
+from app.csrf import require_token
 from app.i18n import translate
 from app.live import frames
 from app.models import Event, Participant, TurnKind
@@ -31,29 +32,32 @@ from app.services import events, floor, participants, screens
 from app.services.clock import epoch_ms
 from app.services.errors import DomainError
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(require_token)])
 
 
 @router.get("/")
-def home(locale: Locale) -> Response:
-    return page("home/index.html", locale=locale)
+def home(request: Request, locale: Locale) -> Response:
+    return page(request, "home/index.html", locale=locale)
 
 
 @router.get("/j/{code}")
-def join_link(code: str, db: ReadDb, locale: Locale) -> Response:
-    return join_form(db=db, locale=locale, code=code)
+def join_link(request: Request, code: str, db: ReadDb, locale: Locale) -> Response:
+    return join_form(request=request, db=db, locale=locale, code=code)
 
 
 @router.get("/join")
 def join_form(
-    db: ReadDb, locale: Locale, code: Annotated[str, Query(max_length=64)] = ""
+    request: Request, db: ReadDb, locale: Locale, code: Annotated[str, Query(max_length=64)] = ""
 ) -> Response:
     event = events.get_by_code(db=db, code=code) if code else None
-    return page("participant/join.html", locale=locale, event=event, code=code, form={}, error=None)
+    return page(
+        request, "participant/join.html", locale=locale, event=event, code=code, form={}, error=None
+    )
 
 
 @router.post("/join", dependencies=[Depends(limit_joins)])
 def join(
+    request: Request,
     db: WriteDb,
     settings: AppSettings,
     locale: Locale,
@@ -81,6 +85,7 @@ def join(
         )
     except DomainError as error:
         return page(
+            request,
             "participant/join.html",
             locale=locale,
             status_code=error.status_code,
@@ -112,6 +117,7 @@ def participant_page(
         return RedirectResponse("/join", status_code=303)
     room = screens.room(db=db, event_id=event.id)
     return page(
+        request,
         "participant/page.html",
         locale=locale,
         room=room,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app import access
@@ -24,6 +24,7 @@ class ProjectorKeyWrong(NotSignedIn):
 
 @router.get("/projector/{slug}")
 def projector(
+    request: Request,
     slug: str,
     db: ReadDb,
     settings: AppSettings,
@@ -35,6 +36,7 @@ def projector(
         raise ProjectorKeyWrong()
     room = screens.room(db=db, event_id=event.id)
     return page(
+        request,
         "projector/page.html",
         locale=locale,
         socket_path=f"/ws/projector/{event.slug}?key={key}",

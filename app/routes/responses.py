@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.csrf import token_of
 from app.templating import render
 
 
@@ -14,8 +15,12 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def page(name: str, *, locale: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(render(name, locale=locale, **context), status_code=status_code)
+def page(
+    request: Request, name: str, *, locale: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """A whole page; it carries the browser's anti-forgery token for the requests it makes."""
+    html = render(name, locale=locale, csrf_token=token_of(request), **context)
+    return HTMLResponse(html, status_code=status_code)
 
 
 def done(request: Request, *, regions: str, then: str) -> Response:

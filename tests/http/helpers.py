@@ -12,6 +12,7 @@ from app.models import Event
 from app.services import agenda
 from tests.conftest import SECRET
 from tests.factories import make_event
+from tests.tokens import with_token
 
 HTMX = {"HX-Request": "true"}
 
@@ -67,4 +68,4 @@ def request_ids(html: str) -> list[int]:
 
 def another_phone(client: TestClient) -> TestClient:
     """A second device on the same running app, with its own cookies."""
-    return TestClient(client.app)
+    return with_token(TestClient(client.app))

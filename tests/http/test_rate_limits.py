@@ -11,6 +11,7 @@ from app.config import Settings
 from app.main import create_app
 from app.ratelimit import RateLimiter, Rule
 from tests.http.helpers import HTMX, another_phone, join, open_first_topic, seeded_event
+from tests.tokens import with_token
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def strict_client(settings: Settings) -> Iterator[TestClient]:
         update={"rate_join_per_address": "3/minute", "rate_floor_per_device": "2/minute"}
     )
     with TestClient(create_app(strict)) as client:
-        yield client
+        yield with_token(client)
 
 
 def test_joining_too_often_from_one_address_is_refused_clearly(strict_client: TestClient) -> None:

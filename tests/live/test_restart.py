@@ -16,6 +16,7 @@ from tests.http.helpers import (
     projector_key,
     seeded_event,
 )
+from tests.tokens import with_token
 
 
 def region(html: str, region_id: str) -> str:
@@ -36,6 +37,7 @@ def projector_view(client: TestClient, slug: str, key: str) -> dict[str, object]
 
 def test_a_restarted_server_shows_the_same_queue_speaker_and_clock(settings: Settings) -> None:
     with TestClient(create_app(settings)) as first:
+        with_token(first)
         event = seeded_event(first)
         facilitator(first, event)
         first.post(f"/f/{event.slug}/topics/next", headers=HTMX)
@@ -57,6 +59,7 @@ def test_a_restarted_server_shows_the_same_queue_speaker_and_clock(settings: Set
 
 def test_a_paused_clock_keeps_its_remaining_time_across_a_restart(settings: Settings) -> None:
     with TestClient(create_app(settings)) as first:
+        with_token(first)
         event = seeded_event(first)
         facilitator(first, event)
         first.post(f"/f/{event.slug}/topics/next", headers=HTMX)

@@ -15,6 +15,7 @@ from app.models import Event
 from tests.conftest import SECRET
 from tests.http.helpers import HTMX
 from tests.live.conftest import LiveServer
+from tests.tokens import with_token_async
 
 pytestmark = pytest.mark.anyio
 
@@ -31,14 +32,14 @@ def seed(server: LiveServer) -> Event:
 
 
 async def facilitator_client(server: LiveServer, event: Event) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=server.http, headers=HTMX)
+    client = await with_token_async(httpx.AsyncClient(base_url=server.http, headers=HTMX))
     key = access.event_key(SECRET, event, access.FACILITATOR)
     await client.get(f"/f/{event.slug}", params={"key": key})
     return client
 
 
 async def phone(server: LiveServer, event: Event, name: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=server.http, headers=HTMX)
+    client = await with_token_async(httpx.AsyncClient(base_url=server.http, headers=HTMX))
     response = await client.post("/join", data={"code": event.join_code, "name": name})
     assert response.status_code == 303
     return client
