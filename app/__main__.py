@@ -88,7 +88,7 @@ def _print_links(settings: Settings) -> None:
         with database.reading() as db:
             for event in events.list_all(db=db):
                 facilitator = access.event_key(settings.secret_key, event, access.FACILITATOR)
-                projector = access.event_key(settings.secret_key, event, access.PROJECTOR)
+                projector = event.projector_token
                 base = settings.base_url
                 print(f"\n{event.title}")
                 print(f"  Facilitator console: {base}/f/{event.slug}?key={facilitator}")

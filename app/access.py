@@ -1,7 +1,8 @@
-"""Who may see and do what: the facilitator's and the projector's keys, and signed cookies.
+"""Who may see and do what: the facilitator's key, the projector's link, signed cookies.
 
-Keys are derived from the secret key and the event, so nothing secret is stored and a new
-secret key revokes them all.
+The facilitator's key is derived from the secret key and the event (a new secret key
+revokes it). The projector's token is stored with the event, so a facilitator can renew it;
+participants' cookies name the join generation, so a facilitator can end them all.
 """
 
 from __future__ import annotations
@@ -17,6 +18,31 @@ from app.models import Event
 FACILITATOR = "facilitator"
 PROJECTOR = "projector"
 PARTICIPANT = "participant"
+
+
+def projector_key_matches(event: Event, given: str | None) -> bool:
+    return given is not None and hmac.compare_digest(event.projector_token, given)
+
+
+def participant_cookie(secret_key: str, event: Event, participant_id: int) -> str:
+    """Signed: who the participant is, and the join generation they joined in."""
+    return URLSafeSerializer(secret_key, salt=PARTICIPANT).dumps(
+        [participant_id, event.join_generation]
+    )
+
+
+def participant_from(secret_key: str, event: Event, token: str | None) -> int | None:
+    """The participant a cookie names, unless forged or from before sessions were ended."""
+    if not token:
+        return None
+    try:
+        value = URLSafeSerializer(secret_key, salt=PARTICIPANT).loads(token)
+    except BadSignature:
+        return None
+    match value:
+        case [int(participant_id), int(generation)] if generation == event.join_generation:
+            return participant_id
+    return None
 
 
 def event_key(secret_key: str, event: Event, role: str) -> str:

@@ -22,6 +22,9 @@ class Connection:
     view: str
     locale: str
     participant_id: int | None = None
+    # What let it in: the projector's token or the join generation; when the event's
+    # changes, this socket is closed.
+    credential: str = ""
     _slots: dict[str, str] = field(default_factory=dict)
     _versions: dict[str, int] = field(default_factory=dict)
     _shown: dict[str, str] = field(default_factory=dict)

@@ -37,6 +37,8 @@ class Rendered:
     """One read of the room, drawn for the sockets that needed it."""
 
     version: int
+    # What sockets must still hold to stay open (see Connection.credential).
+    credentials: dict[str, str] = field(default_factory=dict)
     views: dict[tuple[str, str], frames.Frame] = field(default_factory=dict)
     personal: dict[tuple[int, str], str] = field(default_factory=dict)
 
@@ -50,6 +52,7 @@ class Hub:
         self._changed: set[int] = set()
         self._newcomers: dict[int, set[Connection]] = defaultdict(set)
         self._refreshing: dict[int, asyncio.Task[None]] = {}
+        self._closing: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._listener: asyncio.Task[None] | None = None
 
@@ -134,7 +137,11 @@ class Hub:
         """Read the room once and draw each frame these sockets need once (worker thread)."""
         with self.database.reading() as db:
             room = screens.room(db=db, event_id=event_id)
-        rendered = Rendered(room.version)
+        credentials = {
+            PROJECTOR: room.event.projector_token,
+            PARTICIPANT: str(room.event.join_generation),
+        }
+        rendered = Rendered(room.version, credentials)
         for c in sockets:
             view_key = (c.view, c.locale)
             if view_key not in rendered.views:
@@ -156,10 +163,16 @@ class Hub:
             return frames.facilitator(room, locale=locale)
         return frames.participant_room(room, locale=locale)
 
-    @staticmethod
-    def _deliver(sockets: list[Connection], rendered: Rendered) -> None:
+    def _deliver(self, sockets: list[Connection], rendered: Rendered) -> None:
         """Offer each socket the shared text of its view, and a phone its own turn."""
         for c in sockets:
+            if c.view in rendered.credentials and c.credential != rendered.credentials[c.view]:
+                # Its link was renewed, or sessions were ended: it may not see any more.
+                self.disconnect(c)
+                closing = asyncio.create_task(c.websocket.close(code=1008))
+                self._closing.add(closing)
+                closing.add_done_callback(self._closing.discard)
+                continue
             for region, text in rendered.views[(c.view, c.locale)].items():
                 c.offer(region, rendered.version, text)
             if c.view == PARTICIPANT:

@@ -29,6 +29,11 @@ class Event(Base):
     objective: Mapped[str] = mapped_column(Text, default="")
     speaking_seconds: Mapped[int]
     join_code: Mapped[str] = mapped_column(String(32), unique=True)
+    # Raised when a facilitator rotates the code and ends everyone's session with it:
+    # participants' cookies name the generation they joined in.
+    join_generation: Mapped[int] = mapped_column(default=0)
+    # The projector's link carries this; renewing it revokes every projector link given out.
+    projector_token: Mapped[str] = mapped_column(String(64))
     # Bumped by every change; live screens are told "event E is now at version V".
     version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

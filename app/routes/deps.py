@@ -105,7 +105,7 @@ FacilitatedEvent = Annotated[Event, Depends(facilitated_event)]
 
 def participant_of(event: Event, request: Request, db: Session, settings: Settings) -> Participant:
     token = request.cookies.get(access.cookie_name(access.PARTICIPANT, event))
-    participant_id = access.unsign(settings.secret_key, access.PARTICIPANT, token)
+    participant_id = access.participant_from(settings.secret_key, event, token)
     if participant_id is None:
         raise NotJoined()
     return participants.get(db=db, event=event, participant_id=participant_id)

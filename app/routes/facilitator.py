@@ -93,7 +93,7 @@ def console(
         )
     require_facilitator(event, request, settings)
     room = screens.room(db=db, event_id=event.id)
-    projector_key = access.event_key(settings.secret_key, event, access.PROJECTOR)
+    projector_key = event.projector_token
     return page(
         request,
         "facilitator/page.html",
@@ -159,6 +159,23 @@ def speaking_time(
     return _console_changed(request, event, locale)
 
 
+@router.post("/join-code")
+def new_join_code(
+    request: Request,
+    event: FacilitatedEvent,
+    db: WriteDb,
+    end_sessions: Annotated[bool, Form()] = False,
+) -> Response:
+    events.rotate_join_code(db=db, event=event, end_sessions=end_sessions)
+    return _links_changed(request, event)
+
+
+@router.post("/projector-link")
+def new_projector_link(request: Request, event: FacilitatedEvent, db: WriteDb) -> Response:
+    events.renew_projector_link(db=db, event=event)
+    return _links_changed(request, event)
+
+
 @router.post("/floor/add")
 def add_speaker(
     request: Request,
@@ -202,6 +219,13 @@ def _console_changed(request: Request, event: Event, locale: str) -> Response:
         room = screens.room(db=db, event_id=event.id)
         regions = frames.joined(frames.facilitator(room, locale=locale)) + flash("", locale=locale)
     return done(request, regions=regions, then=f"/f/{event.slug}")
+
+
+def _links_changed(request: Request, event: Event) -> Response:
+    """The console's header shows the links: load the console again."""
+    response = done(request, regions="", then=f"/f/{event.slug}")
+    response.headers["HX-Refresh"] = "true"
+    return response
 
 
 async def answer_stale(request: Request, error: Exception) -> Response:

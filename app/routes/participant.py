@@ -97,7 +97,7 @@ def join(
     response = RedirectResponse(f"/e/{event.slug}", status_code=303)
     response.set_cookie(
         access.cookie_name(access.PARTICIPANT, event),
-        access.sign(settings.secret_key, access.PARTICIPANT, participant.id),
+        access.participant_cookie(settings.secret_key, event, participant.id),
         max_age=60 * 60 * 24 * 30,
         httponly=True,
         samesite="lax",

@@ -32,7 +32,7 @@ def projector(
     key: Annotated[str, Query(max_length=128)] = "",
 ) -> Response:
     event = events.get_by_slug(db=db, slug=slug)
-    if not access.key_matches(settings.secret_key, event, access.PROJECTOR, key):
+    if not access.projector_key_matches(event, key):
         raise ProjectorKeyWrong()
     room = screens.room(db=db, event_id=event.id)
     return page(

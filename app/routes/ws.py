@@ -24,12 +24,14 @@ router = APIRouter(prefix="/ws")
 
 @router.websocket("/projector/{slug}")
 async def projector_socket(websocket: WebSocket, slug: str, key: str = "") -> None:
-    settings: Settings = websocket.app.state.settings
     event = await _event(websocket, slug)
-    if event is None or not access.key_matches(settings.secret_key, event, access.PROJECTOR, key):
+    if event is None or not access.projector_key_matches(event, key):
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
-    await _serve(websocket, Connection(websocket, event.id, PROJECTOR, locale_for(websocket)))
+    connection = Connection(
+        websocket, event.id, PROJECTOR, locale_for(websocket), credential=event.projector_token
+    )
+    await _serve(websocket, connection)
 
 
 @router.websocket("/facilitator/{slug}")
@@ -48,7 +50,7 @@ async def participant_socket(websocket: WebSocket, slug: str) -> None:
     settings: Settings = websocket.app.state.settings
     event = await _event(websocket, slug)
     token = websocket.cookies.get(access.cookie_name(access.PARTICIPANT, event)) if event else None
-    participant_id = access.unsign(settings.secret_key, access.PARTICIPANT, token)
+    participant_id = access.participant_from(settings.secret_key, event, token) if event else None
     if (
         event is None
         or participant_id is None
@@ -57,7 +59,12 @@ async def participant_socket(websocket: WebSocket, slug: str) -> None:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
     connection = Connection(
-        websocket, event.id, PARTICIPANT, locale_for(websocket), participant_id=participant_id
+        websocket,
+        event.id,
+        PARTICIPANT,
+        locale_for(websocket),
+        participant_id=participant_id,
+        credential=str(event.join_generation),
     )
     await _serve(websocket, connection)
 

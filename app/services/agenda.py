@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -52,6 +53,7 @@ def load(
         objective=info.objective.strip(),
         speaking_seconds=info.speaking_time or default_speaking_seconds,
         join_code=events.new_join_code(),
+        projector_token=secrets.token_urlsafe(24),
         created_at=now,
     )
     event.actor_types = [

@@ -44,6 +44,8 @@ ACTIONS = {
     "timer.pause": N_("Paused the countdown"),
     "timer.add_time": N_("Added time"),
     "timer.reset": N_("Reset the countdown"),
+    "event.rotate_code": N_("Gave the event a new join code"),
+    "event.renew_projector_link": N_("Renewed the projector link"),
 }
 
 CSV_COLUMNS = ("at", "actor", "action", "subject", "before", "after", "version")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db import record_change
 from app.i18n import N_
 from app.models import Event, Topic
 from app.models.agenda import Stage
+from app.services import audit
+from app.services.clock import utcnow
 from app.services.errors import DomainError, NotFound
 
 # No 0/O, 1/I/L: a code is read off a projector and typed on a phone.
@@ -74,3 +78,55 @@ def list_all(*, db: Session) -> list[Event]:
 def open_topic(*, db: Session, event_id: int) -> Topic | None:
     """The topic the room is on, if any."""
     return db.scalar(select(Topic).where(Topic.event_id == event_id, Topic.stage == Stage.OPEN))
+
+
+def rotate_join_code(
+    *,
+    db: Session,
+    event: Event,
+    end_sessions: bool = False,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Event:
+    """Give the event a new join code. Phones that joined stay in, unless ``end_sessions``."""
+    event = lock(db=db, event=event, expected_version=expected_version)
+    before = {"code": event.join_code, "join_generation": event.join_generation}
+    event.join_code = new_join_code()
+    if end_sessions:
+        event.join_generation += 1
+    record_change(db, event)
+    audit.record(
+        db=db,
+        event=event,
+        action="event.rotate_code",
+        before=before,
+        after={"code": event.join_code, "join_generation": event.join_generation},
+        now=now or utcnow(),
+    )
+    db.commit()
+    return event
+
+
+def renew_projector_link(
+    *,
+    db: Session,
+    event: Event,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Event:
+    """A new projector link; every link given out before stops working, open ones close."""
+    event = lock(db=db, event=event, expected_version=expected_version)
+    old = event.projector_token
+    event.projector_token = secrets.token_urlsafe(24)
+    record_change(db, event)
+    audit.record(
+        db=db,
+        event=event,
+        action="event.renew_projector_link",
+        # The start of each link is enough to tell them apart; the rest stays secret.
+        before={"projector_link": f"{old[:4]}…"},
+        after={"projector_link": f"{event.projector_token[:4]}…"},
+        now=now or utcnow(),
+    )
+    db.commit()
+    return event

@@ -43,7 +43,7 @@ def facilitator(client: TestClient, event: Event) -> TestClient:
 
 
 def projector_key(event: Event) -> str:
-    return access.event_key(SECRET, event, access.PROJECTOR)
+    return event.projector_token
 
 
 def join(client: TestClient, event: Event, name: str = "Ana", **fields: str) -> TestClient:

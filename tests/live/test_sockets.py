@@ -8,7 +8,7 @@ import anyio
 import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from app import access
 from app.models import Event
@@ -46,7 +46,7 @@ async def phone(server: LiveServer, event: Event, name: str) -> httpx.AsyncClien
 
 
 def projector_socket(server: LiveServer, event: Event) -> connect:
-    key = access.event_key(SECRET, event, access.PROJECTOR)
+    key = event.projector_token
     return connect(f"{server.ws}/ws/projector/{event.slug}?key={key}", compression=None)
 
 
@@ -228,3 +228,15 @@ async def test_a_page_of_another_site_cannot_open_the_facilitators_socket(
     monkeypatch.setattr("app.access.origin_allowed", lambda *_: True)  # the defence off
     stolen = await facilitator_socket_from(live_server, event, facilitator, "https://evil.example")
     assert "Salud" in stolen
+
+
+async def test_an_open_projector_closes_when_its_link_is_renewed(live_server: LiveServer) -> None:
+    event = seed(live_server)
+    facilitator = await facilitator_client(live_server, event)
+    async with projector_socket(live_server, event) as socket:
+        await regions(socket, "projector-stage")
+        await facilitator.post(f"/f/{event.slug}/projector-link")
+        with anyio.fail_after(WAIT), pytest.raises(ConnectionClosed) as closed:
+            while True:
+                await socket.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
