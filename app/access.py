@@ -21,7 +21,7 @@ PARTICIPANT = "participant"
 
 
 def projector_key_matches(event: Event, given: str | None) -> bool:
-    return given is not None and hmac.compare_digest(event.projector_token, given)
+    return given is not None and hmac.compare_digest(event.projector_token.encode(), given.encode())
 
 
 def participant_cookie(secret_key: str, event: Event, participant_id: int) -> str:
@@ -51,7 +51,9 @@ def event_key(secret_key: str, event: Event, role: str) -> str:
 
 
 def key_matches(secret_key: str, event: Event, role: str, given: str | None) -> bool:
-    return given is not None and hmac.compare_digest(event_key(secret_key, event, role), given)
+    return given is not None and hmac.compare_digest(
+        event_key(secret_key, event, role).encode(), given.encode()
+    )
 
 
 def cookie_name(role: str, event: Event) -> str:

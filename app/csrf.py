@@ -60,10 +60,21 @@ def token_of(request: Request) -> str:
     return token
 
 
+class NotAForm(DomainError):
+    status_code = 415
+    message = N_("That was not sent the way Palabra's pages send it. Reload and try again.")
+
+
 async def require_token(request: Request) -> None:
-    """Dependency for routers that change state: refuse a request without the token."""
+    """Dependency for routers that change state: refuse a request without the token.
+
+    Palabra's pages only ever post URL-encoded UTF-8 forms (or nothing), so anything else
+    (JSON, plain text, multipart, another charset) is refused before it is read.
+    """
     if request.method in SAFE_METHODS:
         return
+    if not _is_our_kind_of_body(request):
+        raise NotAForm()
     if request.headers.get("sec-fetch-site") == "cross-site":
         raise ForgedRequest()
     expected = request.cookies.get(COOKIE)
@@ -71,8 +82,19 @@ async def require_token(request: Request) -> None:
     if given is None:
         field = (await request.form()).get(FIELD)
         given = field if isinstance(field, str) else None
-    if not expected or not given or not hmac.compare_digest(expected, given):
+    if not expected or not given or not hmac.compare_digest(expected.encode(), given.encode()):
         raise ForgedRequest()
+
+
+def _is_our_kind_of_body(request: Request) -> bool:
+    content_type = request.headers.get("content-type")
+    if content_type is None:
+        return request.headers.get("content-length", "0") == "0"
+    media_type, _, parameters = content_type.partition(";")
+    if media_type.strip().lower() != "application/x-www-form-urlencoded":
+        return False
+    charset = parameters.strip().lower().removeprefix("charset=").strip('"')
+    return charset in ("", "utf-8")
 
 
 def _cookie_token(scope: Scope) -> str | None:

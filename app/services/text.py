@@ -8,7 +8,9 @@ from app.i18n import N_
 from app.services.errors import InvalidInput
 
 # Embedding, override and isolate controls can turn a name around on every screen it is on.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
 
 
 def clean_line(value: str, *, limit: int, field: str, required: bool = False) -> str:
