@@ -89,7 +89,9 @@ async def require_token(request: Request) -> None:
 def _is_our_kind_of_body(request: Request) -> bool:
     content_type = request.headers.get("content-type")
     if content_type is None:
-        return request.headers.get("content-length", "0") == "0"
+        # Only an empty body may come without a type (a chunked one has no length at all).
+        chunked = "transfer-encoding" in request.headers
+        return not chunked and request.headers.get("content-length", "0") == "0"
     media_type, _, parameters = content_type.partition(";")
     if media_type.strip().lower() != "application/x-www-form-urlencoded":
         return False

@@ -78,3 +78,12 @@ def test_a_participant_request_needs_the_token_too(client: TestClient) -> None:
     refused = client.post(f"/e/{event.slug}/floor", data={"kind": "reply"}, headers=HTMX)
     client.headers[HEADER] = token
     assert refused.status_code == 403
+
+
+def test_a_body_sent_in_chunks_without_a_content_type_is_refused(client: TestClient) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    join(client, event)
+    response = client.post(f"/e/{event.slug}/floor", content=iter([b"kind=reply"]), headers=HTMX)
+    assert response.status_code == 415
+    assert "Request the floor" in client.get(f"/e/{event.slug}").text
