@@ -16,7 +16,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from app.models import Event
 
 FACILITATOR = "facilitator"
-PROJECTOR = "projector"
 PARTICIPANT = "participant"
 
 

@@ -43,8 +43,9 @@ def facilitator_base(room: Room) -> str:
     return f"/f/{room.event.slug}"
 
 
-def participant_base(room: Room) -> str:
-    return f"/e/{room.event.slug}"
+def participant_base(slug: str) -> str:
+    """Where a participant's phone posts its actions."""
+    return f"/e/{slug}"
 
 
 def projector(room: Room, *, locale: str, base_url: str) -> Frame:
@@ -63,7 +64,7 @@ def participant_room(room: Room, *, locale: str) -> Frame:
 def my_turn(mine: MyTurn, *, slug: str, locale: str) -> str:
     """The participant's own region."""
     return render(
-        "participant/_my_turn.html", locale=locale, oob=True, mine=mine, base=f"/e/{slug}"
+        "participant/_my_turn.html", locale=locale, oob=True, mine=mine, base=participant_base(slug)
     )
 
 

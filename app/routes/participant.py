@@ -123,7 +123,7 @@ def participant_page(
         room=room,
         mine=screens.my_turn(room=room, participant_id=me.id),
         me=me,
-        base=frames.participant_base(room),
+        base=frames.participant_base(event.slug),
         socket_path=f"/ws/participant/{event.slug}",
         server_now_ms=epoch_ms(room.now),
     )
