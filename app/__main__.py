@@ -1,12 +1,18 @@
-"""Command line: ``python -m app run | migrate | links | agenda load FILE | agenda check FILE``."""
+"""Command line: ``python -m app run | migrate | links | agenda … | facilitator …``."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("file", type=Path)
     check = agenda_commands.add_parser("check", help="validate an agenda file, change nothing")
     check.add_argument("file", type=Path)
+    _facilitator_commands(commands)
 
     args = parser.parse_args(argv)
     settings = get_settings()
@@ -30,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         _print_links(settings)
     elif args.command == "agenda":
         return _agenda(settings, args.agenda_command, args.file)
+    elif args.command == "facilitator":
+        return _facilitator(settings, args)
     elif args.command == "run":
         _run(settings)
     return 0
@@ -78,7 +87,6 @@ def _agenda(settings: Settings, command: str, path: Path) -> int:
 
 
 def _print_links(settings: Settings) -> None:
-    from app import access
     from app.db import Database
     from app.live.frames import join_url
     from app.services import events
@@ -87,11 +95,10 @@ def _print_links(settings: Settings) -> None:
     try:
         with database.reading() as db:
             for event in events.list_all(db=db):
-                facilitator = access.event_key(settings.secret_key, event, access.FACILITATOR)
                 projector = event.projector_token
                 base = settings.base_url
                 print(f"\n{event.title}")
-                print(f"  Facilitator console: {base}/f/{event.slug}?key={facilitator}")
+                print(f"  Facilitator console: {base}/f/{event.slug}")
                 print(f"  Projector:           {base}/projector/{event.slug}?key={projector}")
                 print(f"  Participants join:   {join_url(base, event.join_code)}")
                 print(f"  Join code:           {event.join_code}")
@@ -104,7 +111,7 @@ def _run(settings: Settings) -> None:
     import uvicorn
 
     from app.db import Database
-    from app.services import agenda, events
+    from app.services import accounts, agenda, events
     from app.services.agenda_file import read_agenda
 
     _migrate(settings)
@@ -118,6 +125,8 @@ def _run(settings: Settings) -> None:
                     default_speaking_seconds=settings.speaking_time_seconds,
                 )
                 print(f"Loaded the bundled agenda: {event.title}")
+            if not accounts.list_all(db=db):
+                _first_account(settings, db)
     finally:
         database.dispose()
     _print_links(settings)
@@ -129,6 +138,97 @@ def _run(settings: Settings) -> None:
         ws_per_message_deflate=False,
         proxy_headers=True,
     )
+
+
+def _first_account(settings: Settings, db: Session) -> None:
+    """Without any account nobody can run the room: say how to make one, or make one here."""
+    from app.services import accounts
+
+    if settings.env != "development":
+        print(f"No facilitator can sign in yet. Create one: {CREATE_HINT}")
+        return
+    password = secrets.token_urlsafe(12)
+    accounts.create(db=db, username="facilitator", name="Facilitator", password=password)
+    print(
+        "Created a first facilitator account for this machine.\n"
+        f"  Sign in at:            {settings.base_url}/login\n"
+        "  Username:              facilitator\n"
+        f"  Password (shown once): {password}\n"
+        "  Change it with: python -m app facilitator reset facilitator"
+    )
+
+
+CREATE_HINT = "python -m app facilitator create USERNAME --name 'Full Name'"
+
+
+def _facilitator_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    facilitator = commands.add_parser("facilitator", help="facilitators' accounts")
+    actions = facilitator.add_subparsers(dest="facilitator_command", required=True)
+    create = actions.add_parser("create", help="add an account (asks for its password)")
+    create.add_argument("username")
+    create.add_argument("--name", required=True, help="the name shown to other facilitators")
+    actions.add_parser("list", help="every account, and whether it may sign in")
+    for name, help_text in (
+        ("disable", "stop an account from signing in; its sessions end"),
+        ("enable", "let a disabled account sign in again"),
+        ("reset", "set a new password (asks for it); the account's sessions end"),
+    ):
+        actions.add_parser(name, help=help_text).add_argument("username")
+    for parser in (create, actions.choices["reset"]):
+        parser.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from the first line of standard input (for scripts)",
+        )
+
+
+def _facilitator(settings: Settings, args: argparse.Namespace) -> int:
+    from app.db import Database
+    from app.services import accounts
+    from app.services.errors import DomainError
+
+    _migrate(settings)
+    database = Database(settings.database_url)
+    try:
+        with database.writing() as db:
+            command = args.facilitator_command
+            if command == "list":
+                for account in accounts.list_all(db=db):
+                    state = "active" if account.active else "disabled"
+                    print(f"{account.username}\t{account.name}\t{state}")
+            elif command == "create":
+                password = _new_password(args.password_stdin)
+                accounts.create(db=db, username=args.username, name=args.name, password=password)
+                print(
+                    f"Created {args.username.strip().lower()}; sign in at {settings.base_url}/login"
+                )
+            elif command == "reset":
+                password = _new_password(args.password_stdin)
+                accounts.reset_password(db=db, username=args.username, password=password)
+                print(f"New password set for {args.username}; its sessions have ended.")
+            else:
+                active = command == "enable"
+                accounts.set_active(db=db, username=args.username, active=active)
+                print(f"{args.username} is now {'active' if active else 'disabled'}.")
+    except (DomainError, PasswordsDiffer) as error:
+        print(f"python -m app facilitator {args.facilitator_command}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    return 0
+
+
+class PasswordsDiffer(Exception):
+    pass
+
+
+def _new_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("Password (at least 12 characters): ")
+    if getpass.getpass("The same password again: ") != password:
+        raise PasswordsDiffer("the two passwords differ; nothing was changed")
+    return password
 
 
 if __name__ == "__main__":

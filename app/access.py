@@ -1,22 +1,22 @@
-"""Who may see and do what: the facilitator's key, the projector's link, signed cookies.
+"""Who may see and do what: facilitators' sessions, the projector's link, participants.
 
-The facilitator's key is derived from the secret key and the event (a new secret key
-revokes it). The projector's token is stored with the event, so a facilitator can renew it;
-participants' cookies name the join generation, so a facilitator can end them all.
+A facilitator's session cookie names the account and its session generation, so disabling
+the account or resetting its password ends it. The projector's token is stored with the
+event, so a facilitator can renew it; participants' cookies name the join generation, so a
+facilitator can end them all.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from urllib.parse import urlsplit
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
-from app.models import Event
+from app.models import Account, Event
 
-FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
+SESSION = "facilitator-session"
 
 
 def projector_key_matches(event: Event, given: str | None) -> bool:
@@ -44,33 +44,34 @@ def participant_from(secret_key: str, event: Event, token: str | None) -> int | 
     return None
 
 
-def event_key(secret_key: str, event: Event, role: str) -> str:
-    message = f"{role}:{event.id}:{event.slug}".encode()
-    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+def session_cookie_name(*, secure: bool) -> str:
+    """Over HTTPS the ``__Host-`` prefix makes browsers refuse the cookie from a subdomain."""
+    return "__Host-palabra_session" if secure else "palabra_session"
 
 
-def key_matches(secret_key: str, event: Event, role: str, given: str | None) -> bool:
-    return given is not None and hmac.compare_digest(
-        event_key(secret_key, event, role).encode(), given.encode()
+def session_token(secret_key: str, account: Account) -> str:
+    """Signed and dated: which account, and the session generation it signed in under."""
+    return URLSafeTimedSerializer(secret_key, salt=SESSION).dumps(
+        [account.id, account.session_generation]
     )
+
+
+def session_from(secret_key: str, token: str | None, *, max_age: int) -> tuple[int, int] | None:
+    """(account id, session generation) of a session cookie, unless forged or too old."""
+    if not token:
+        return None
+    try:
+        value = URLSafeTimedSerializer(secret_key, salt=SESSION).loads(token, max_age=max_age)
+    except BadSignature:
+        return None
+    match value:
+        case [int(account_id), int(generation)]:
+            return account_id, generation
+    return None
 
 
 def cookie_name(role: str, event: Event) -> str:
     return f"palabra_{role}_{event.id}"
-
-
-def sign(secret_key: str, role: str, value: int) -> str:
-    return URLSafeSerializer(secret_key, salt=role).dumps(value)
-
-
-def unsign(secret_key: str, role: str, token: str | None) -> int | None:
-    if not token:
-        return None
-    try:
-        value = URLSafeSerializer(secret_key, salt=role).loads(token)
-    except BadSignature:
-        return None
-    return value if isinstance(value, int) else None
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     rate_join_per_address: str = "120/minute"
     rate_floor_per_device: str = "20/minute"
     rate_floor_per_address: str = "600/minute"
+    # Sign-in tries per address and per username; a wrong password counts like a right one.
+    rate_login_per_address: str = "30/minute"
+    rate_login_per_account: str = "10/minute"
+    # How long a facilitator stays signed in.
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
 
     @model_validator(mode="after")
     def _secret_key_outside_development(self) -> Settings:
@@ -56,7 +61,13 @@ class Settings(BaseSettings):
             self.secret_key = _development_secret()
         return self
 
-    @field_validator("rate_join_per_address", "rate_floor_per_device", "rate_floor_per_address")
+    @field_validator(
+        "rate_join_per_address",
+        "rate_floor_per_device",
+        "rate_floor_per_address",
+        "rate_login_per_address",
+        "rate_login_per_account",
+    )
     @classmethod
     def _valid_rate(cls, value: str) -> str:
         Rule.parse(value)
@@ -67,6 +78,11 @@ class Settings(BaseSettings):
         return frozenset(
             o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()
         )
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS, except on a developer's own machine."""
+        return self.base_url.startswith("https://") or self.env == "production"
 
     @property
     def base_url(self) -> str:

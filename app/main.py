@@ -14,7 +14,7 @@ from app.db import Database
 from app.live.broadcast import from_url
 from app.live.hub import Hub
 from app.ratelimit import RateLimiter
-from app.routes import audit, errors, facilitator, health, participant, projector, ws
+from app.routes import accounts, audit, errors, facilitator, health, participant, projector, ws
 from app.security import SecurityHeaders
 from app.services.events import Stale
 
@@ -46,6 +46,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(TokenCookie)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    for module in (participant, facilitator, audit, projector, ws, health):
+    for module in (participant, accounts, facilitator, audit, projector, ws, health):
         app.include_router(module.router)
     return app

@@ -57,6 +57,8 @@ def settings(database_url: str) -> Settings:
         rate_join_per_address="100000/minute",
         rate_floor_per_address="100000/minute",
         rate_floor_per_device="100000/minute",
+        rate_login_per_address="100000/minute",
+        rate_login_per_account="100000/minute",
     )
 
 

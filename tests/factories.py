@@ -5,13 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
-from app.models import Event, FloorRequest, Participant, TurnKind
+from app.models import Account, Event, FloorRequest, Participant, TurnKind
 from app.services import agenda, floor, participants
 from app.services.agenda_file import AgendaSpec
 
 T0 = datetime(2024, 5, 16, 9, 0, tzinfo=UTC)
+
+PASSWORD = "correct horse battery staple"
+# Argon2 reads its parameters from the hash: a cheap one keeps each sign-in in the tests fast
+# while it goes through the same verification as a real one.
+_CHEAP_HASH = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash(PASSWORD)
 
 
 def at(seconds: float) -> datetime:
@@ -95,3 +101,18 @@ def make_request(
         question_ids=question_ids or [],
         now=now or at(1),
     )
+
+
+def make_account(db: Session, username: str = "ana", name: str = "Ana Facilitadora") -> Account:
+    """An active facilitator whose password is ``PASSWORD``."""
+    account = Account(
+        username=username,
+        name=name,
+        password_hash=_CHEAP_HASH,
+        active=True,
+        session_generation=0,
+        created_at=T0,
+    )
+    db.add(account)
+    db.commit()
+    return account

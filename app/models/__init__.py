@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
+from app.models.account import Account
 from app.models.agenda import GuidingQuestion, Segment, Topic
 from app.models.audit import AuditEntry
 from app.models.base import Base
@@ -9,6 +10,7 @@ from app.models.floor import FloorRequest, TurnKind, TurnStatus
 from app.models.participant import Participant
 
 __all__ = [
+    "Account",
     "ActorType",
     "AuditEntry",
     "Base",

@@ -8,19 +8,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.routes.deps import AppSettings, Locale, ReadDb, require_facilitator
+from app.routes.deps import FacilitatedEvent, Locale, ReadDb
 from app.routes.responses import page
-from app.services import audit, events
+from app.services import audit
 
 router = APIRouter(prefix="/f/{slug}")
 
 
 @router.get("/audit")
-def audit_log(
-    slug: str, request: Request, db: ReadDb, settings: AppSettings, locale: Locale
-) -> Response:
-    event = events.get_by_slug(db=db, slug=slug)
-    require_facilitator(event, request, settings)
+def audit_log(request: Request, event: FacilitatedEvent, db: ReadDb, locale: Locale) -> Response:
     return page(
         request,
         "facilitator/audit.html",
@@ -33,9 +29,7 @@ def audit_log(
 
 
 @router.get("/audit.csv")
-def audit_csv(slug: str, request: Request, db: ReadDb, settings: AppSettings) -> Response:
-    event = events.get_by_slug(db=db, slug=slug)
-    require_facilitator(event, request, settings)
+def audit_csv(event: FacilitatedEvent, db: ReadDb) -> Response:
     return Response(
         audit.as_csv(audit.entries(db=db, event_id=event.id)),
         media_type="text/csv; charset=utf-8",

@@ -14,17 +14,17 @@ from app import access
 from app.config import Settings
 from app.db import Database
 from app.i18n import DEFAULT_LOCALE, N_
-from app.models import Event, Participant
+from app.models import Account, Event, Participant
 from app.ratelimit import RateLimiter, Rule
-from app.services import events, participants
+from app.services import accounts, audit, events, participants
 from app.services.errors import DomainError, InvalidInput
 
 
 class NotSignedIn(DomainError):
-    """A screen was opened without the key or cookie it needs."""
+    """A facilitator's page or action without a current session."""
 
-    status_code = 403
-    message = N_("This page needs the facilitator's link. Ask the organisers for it.")
+    status_code = 401
+    message = N_("Please sign in as a facilitator.")
 
 
 class NotJoined(DomainError):
@@ -77,10 +77,29 @@ async def locale_of(request: Request) -> str:
 Locale = Annotated[str, Depends(locale_of)]
 
 
-def require_facilitator(event: Event, request: Request, settings: Settings) -> None:
-    token = request.cookies.get(access.cookie_name(access.FACILITATOR, event))
-    if access.unsign(settings.secret_key, access.FACILITATOR, token) != event.id:
+def signed_in_account(connection: HTTPConnection, database: Database) -> Account | None:
+    """The facilitator whose session cookie this request or socket carries, if any."""
+    settings: Settings = connection.app.state.settings
+    name = access.session_cookie_name(secure=settings.secure_cookies)
+    session = access.session_from(
+        settings.secret_key, connection.cookies.get(name), max_age=settings.session_hours * 3600
+    )
+    if session is None:
+        return None
+    with database.reading() as db:
+        return accounts.signed_in(db=db, account_id=session[0], generation=session[1])
+
+
+def current_account(
+    request: Request, database: Annotated[Database, Depends(get_database)]
+) -> Account:
+    account = signed_in_account(request, database)
+    if account is None:
         raise NotSignedIn()
+    return account
+
+
+CurrentAccount = Annotated[Account, Depends(current_account)]
 
 
 # Who acts on which event is read in short read sessions of their own: a dependency holds
@@ -89,17 +108,22 @@ def require_facilitator(event: Event, request: Request, settings: Settings) -> N
 
 
 def facilitated_event(
-    slug: str,
-    request: Request,
-    database: Annotated[Database, Depends(get_database)],
-    settings: AppSettings,
+    slug: str, _: CurrentAccount, database: Annotated[Database, Depends(get_database)]
 ) -> Event:
     with database.reading() as db:
-        event = events.get_by_slug(db=db, slug=slug)
-    require_facilitator(event, request, settings)
-    return event
+        return events.get_by_slug(db=db, slug=slug)
 
 
+def acting_session(
+    account: CurrentAccount, database: Annotated[Database, Depends(get_database)]
+) -> Iterator[Session]:
+    """A write session whose audit entries name the facilitator acting."""
+    with database.writing() as session:
+        audit.act_as(session, account.username)
+        yield session
+
+
+ActingDb = Annotated[Session, Depends(acting_session)]
 FacilitatedEvent = Annotated[Event, Depends(facilitated_event)]
 
 
@@ -176,3 +200,12 @@ def limit_joins(request: Request, settings: AppSettings) -> None:
 def limit_floor_requests(request: Request, settings: AppSettings, me: CurrentParticipant) -> None:
     _limit(request, f"floor:device:{me.id}", settings.rate_floor_per_device)
     _limit(request, f"floor:address:{_address(request)}", settings.rate_floor_per_address)
+
+
+def limit_logins_by_address(request: Request, settings: AppSettings) -> None:
+    _limit(request, f"login:address:{_address(request)}", settings.rate_login_per_address)
+
+
+def limit_logins(request: Request, settings: Settings, username: str) -> None:
+    """Per username too: guessing one facilitator's password from many addresses is slow."""
+    _limit(request, f"login:account:{username.strip().lower()}", settings.rate_login_per_account)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from app.i18n import N_, translate
-from app.routes.deps import TooManyTries, locale_for
+from app.routes.deps import NotSignedIn, TooManyTries, locale_for
 from app.routes.responses import flash, is_htmx, page
 from app.services.agenda_file import AgendaFileError
 from app.services.errors import DomainError
@@ -19,6 +20,20 @@ log = logging.getLogger(__name__)
 
 
 def install(app: FastAPI) -> None:
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, error: NotSignedIn) -> Response:
+        """To the sign-in page, and back to this screen after it."""
+        slug = request.path_params.get("slug")
+        back = f"/f/{slug}" if slug else "/f"
+        target = f"/login?{urlencode({'next': back})}"
+        if is_htmx(request):
+            response = _answer(request, error.status_code, error.message_id, error.params)
+            response.headers["HX-Redirect"] = target
+            return response
+        if request.method == "GET":
+            return RedirectResponse(target, status_code=303)
+        return _answer(request, error.status_code, error.message_id, error.params)
+
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> Response:
         response = _answer(request, error.status_code, error.message_id, error.params)

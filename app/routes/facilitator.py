@@ -6,28 +6,26 @@ from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from app import access
 from app.csrf import require_token
 from app.i18n import translate
 from app.live import frames
 from app.models import Event, TurnKind
 from app.routes.deps import (
+    ActingDb,
     AppSettings,
+    CurrentAccount,
     FacilitatedEvent,
     Id,
     Locale,
-    NotSignedIn,
     ReadDb,
     SeenVersion,
-    WriteDb,
     database_of,
     locale_for,
     optional_id,
-    require_facilitator,
 )
 from app.routes.responses import done, flash, page
 from app.services import agenda, events, floor, screens, timer, turns
@@ -62,7 +60,7 @@ def _event_action(change: Callable[..., Any]) -> Callable[..., Response]:
     def act(
         request: Request,
         event: FacilitatedEvent,
-        db: WriteDb,
+        db: ActingDb,
         locale: Locale,
         version: SeenVersion = None,
     ) -> Response:
@@ -79,19 +77,13 @@ for path, change in EVENT_ACTIONS.items():
 
 @router.get("")
 def console(
-    slug: str,
     request: Request,
+    event: FacilitatedEvent,
+    account: CurrentAccount,
     db: ReadDb,
     settings: AppSettings,
     locale: Locale,
-    key: Annotated[str | None, Query(max_length=128)] = None,
 ) -> Response:
-    event = events.get_by_slug(db=db, slug=slug)
-    if key is not None:
-        return _sign_in(
-            event, key, settings.secret_key, secure=settings.base_url.startswith("https")
-        )
-    require_facilitator(event, request, settings)
     room = screens.room(db=db, event_id=event.id)
     projector_key = event.projector_token
     return page(
@@ -102,6 +94,7 @@ def console(
         base=frames.facilitator_base(room),
         socket_path=f"/ws/facilitator/{event.slug}",
         server_now_ms=epoch_ms(room.now),
+        account=account,
         links={
             "projector": f"/projector/{event.slug}?key={projector_key}",
             "join": frames.join_url(settings.base_url, event.join_code),
@@ -115,7 +108,7 @@ def segment_action(
     segment_id: Id,
     action: Literal["open", "close"],
     event: FacilitatedEvent,
-    db: WriteDb,
+    db: ActingDb,
     locale: Locale,
     version: SeenVersion = None,
 ) -> Response:
@@ -130,7 +123,7 @@ def topic_action(
     topic_id: Id,
     action: Literal["open", "close"],
     event: FacilitatedEvent,
-    db: WriteDb,
+    db: ActingDb,
     locale: Locale,
     version: SeenVersion = None,
 ) -> Response:
@@ -143,7 +136,7 @@ def topic_action(
 def speaking_time(
     request: Request,
     event: FacilitatedEvent,
-    db: WriteDb,
+    db: ActingDb,
     locale: Locale,
     speaking_time: Annotated[str, Form(max_length=10)],
     segment_id: Annotated[str, Form(max_length=20)] = "",
@@ -163,7 +156,7 @@ def speaking_time(
 def new_join_code(
     request: Request,
     event: FacilitatedEvent,
-    db: WriteDb,
+    db: ActingDb,
     end_sessions: Annotated[bool, Form()] = False,
 ) -> Response:
     events.rotate_join_code(db=db, event=event, end_sessions=end_sessions)
@@ -171,7 +164,7 @@ def new_join_code(
 
 
 @router.post("/projector-link")
-def new_projector_link(request: Request, event: FacilitatedEvent, db: WriteDb) -> Response:
+def new_projector_link(request: Request, event: FacilitatedEvent, db: ActingDb) -> Response:
     events.renew_projector_link(db=db, event=event)
     return _links_changed(request, event)
 
@@ -180,7 +173,7 @@ def new_projector_link(request: Request, event: FacilitatedEvent, db: WriteDb) -
 def add_speaker(
     request: Request,
     event: FacilitatedEvent,
-    db: WriteDb,
+    db: ActingDb,
     locale: Locale,
     name: Annotated[str, Form(max_length=1000)],
     organisation: Annotated[str, Form(max_length=1000)] = "",
@@ -206,7 +199,7 @@ def request_action(
     request_id: Id,
     action: Literal["call", "skip", "remove", "put-back", "up", "down"],
     event: FacilitatedEvent,
-    db: WriteDb,
+    db: ActingDb,
     locale: Locale,
     version: SeenVersion = None,
 ) -> Response:
@@ -242,18 +235,3 @@ def _fresh_console(request: Request, error: Exception) -> Response:
     message = translate(locale, error.message_id, error.params)
     regions = frames.joined(frames.facilitator(room, locale=locale))
     return HTMLResponse(regions + flash(message, locale=locale, level="error"), status_code=409)
-
-
-def _sign_in(event: Event, key: str, secret_key: str, *, secure: bool) -> Response:
-    """Trade the facilitator's link for a cookie, so the key leaves the address bar."""
-    if not access.key_matches(secret_key, event, access.FACILITATOR, key):
-        raise NotSignedIn()
-    response = RedirectResponse(f"/f/{event.slug}", status_code=303)
-    response.set_cookie(
-        access.cookie_name(access.FACILITATOR, event),
-        access.sign(secret_key, access.FACILITATOR, event.id),
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-    )
-    return response

@@ -101,7 +101,7 @@ def join(
         max_age=60 * 60 * 24 * 30,
         httponly=True,
         samesite="lax",
-        secure=settings.base_url.startswith("https://"),
+        secure=settings.secure_cookies,
     )
     return response
 

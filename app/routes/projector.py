@@ -10,15 +10,17 @@ from fastapi.responses import Response
 from app import access
 from app.i18n import N_
 from app.live import frames
-from app.routes.deps import AppSettings, Locale, NotSignedIn, ReadDb
+from app.routes.deps import AppSettings, Locale, ReadDb
 from app.routes.responses import page
 from app.services import events, screens
 from app.services.clock import epoch_ms
+from app.services.errors import DomainError
 
 router = APIRouter()
 
 
-class ProjectorKeyWrong(NotSignedIn):
+class ProjectorKeyWrong(DomainError):
+    status_code = 403
     message = N_("This projector link is not valid. Copy it again from the facilitator's console.")
 
 

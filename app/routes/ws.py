@@ -15,7 +15,7 @@ from app.live import frames
 from app.live.connection import Connection
 from app.live.hub import FACILITATOR, PARTICIPANT, PROJECTOR, Hub
 from app.models import Event
-from app.routes.deps import locale_for
+from app.routes.deps import locale_for, signed_in_account
 from app.services import events, participants
 from app.services.errors import DomainError
 
@@ -36,10 +36,10 @@ async def projector_socket(websocket: WebSocket, slug: str, key: str = "") -> No
 
 @router.websocket("/facilitator/{slug}")
 async def facilitator_socket(websocket: WebSocket, slug: str) -> None:
-    settings: Settings = websocket.app.state.settings
+    database: Database = websocket.app.state.database
     event = await _event(websocket, slug)
-    token = websocket.cookies.get(access.cookie_name(access.FACILITATOR, event)) if event else None
-    if event is None or access.unsign(settings.secret_key, access.FACILITATOR, token) != event.id:
+    account = await anyio.to_thread.run_sync(signed_in_account, websocket, database)
+    if event is None or account is None:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
     await _serve(websocket, Connection(websocket, event.id, FACILITATOR, locale_for(websocket)))

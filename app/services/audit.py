@@ -20,8 +20,10 @@ from app.i18n import N_
 from app.models import AuditEntry, Event, FloorRequest, Segment, Topic
 from app.services.clock import utcnow
 
-# Facilitators share one link today; with accounts, routes will pass who signed in.
-FACILITATOR = "facilitator"
+# Who acts is set once on the write session (``act_as``); work done without a signed-in
+# facilitator, as from the command line, is the system's.
+ACTOR = "palabra_actor"
+SYSTEM = "system"
 
 # The stable machine names of what gets recorded, with what the log page calls them.
 ACTIONS = {
@@ -62,7 +64,6 @@ def record(
     subject: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    actor: str = FACILITATOR,
     now: datetime | None = None,
 ) -> AuditEntry | None:
     """Add an entry for an action inside the caller's transaction (the caller commits).
@@ -76,7 +77,7 @@ def record(
     entry = AuditEntry(
         event_id=event.id,
         at=now or utcnow(),
-        actor=actor,
+        actor=db.info.get(ACTOR, SYSTEM),
         action=action,
         subject=subject[:SUBJECT_MAX],
         before=before,
@@ -85,6 +86,11 @@ def record(
     )
     db.add(entry)
     return entry
+
+
+def act_as(db: Session, username: str) -> None:
+    """Name the facilitator whose actions this session's entries record."""
+    db.info[ACTOR] = username
 
 
 def entries(*, db: Session, event_id: int) -> list[AuditEntry]:

@@ -71,6 +71,8 @@ class Server:
 
     base_url: str
     facilitator_url: str
+    username: str
+    password: str
     projector_url: str
     join_code: str
     output: OutputBuffer
@@ -142,7 +144,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
         "PALABRA_SECRET_KEY": SECRET_KEY,
         "PALABRA_HOST": "127.0.0.1",
         "PALABRA_PORT": str(port),
-        "PALABRA_ENV": "test",
+        # As on a newcomer's machine: the first run makes a facilitator and prints its password.
+        "PALABRA_ENV": "development",
         "PALABRA_PUBLIC_URL": "",
         "PYTHONUNBUFFERED": "1",
     }
@@ -164,6 +167,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield Server(
             base_url=base_url,
             facilitator_url=printed_link(printed, "Facilitator console"),
+            username=printed_link(printed, "Username"),
+            password=printed_link(printed, "Password (shown once)"),
             projector_url=printed_link(printed, "Projector"),
             join_code=printed_link(printed, "Join code"),
             output=output,

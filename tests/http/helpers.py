@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
-from app import access
 from app.db import Database
-from app.models import Event
+from app.models import Account, Event
 from app.services import agenda
-from tests.conftest import SECRET
-from tests.factories import make_event
+from tests.factories import PASSWORD, make_account, make_event
 from tests.tokens import with_token
 
 HTMX = {"HX-Request": "true"}
@@ -35,11 +34,25 @@ def open_first_topic(client: TestClient, event: Event) -> None:
         agenda.open_topic(db=db, event=fresh, topic_id=topic_id)
 
 
-def facilitator(client: TestClient, event: Event) -> TestClient:
-    key = access.event_key(SECRET, event, access.FACILITATOR)
-    response = client.get(f"/f/{event.slug}", params={"key": key}, follow_redirects=False)
-    assert response.status_code == 303
+def facilitator(client: TestClient, event: Event, username: str = "ana") -> TestClient:
+    """Sign ``client`` in as a facilitator (the account is made on first use)."""
+    sign_in(client, ensure_account(client, username))
     return client
+
+
+def ensure_account(client: TestClient, username: str = "ana") -> str:
+    database: Database = client.app.state.database  # type: ignore[attr-defined]
+    with database.writing() as db:
+        if db.scalar(select(Account).where(Account.username == username)) is None:
+            make_account(db, username=username, name=username.title())
+    return username
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    response = client.post(
+        "/login", data={"username": username, "password": password}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
 
 
 def projector_key(event: Event) -> str:

@@ -15,17 +15,20 @@ from tests.http.helpers import (
 )
 
 
-def test_the_audit_log_needs_the_facilitators_link(client: TestClient) -> None:
+def test_the_audit_log_needs_a_signed_in_facilitator(client: TestClient) -> None:
     event = seeded_event(client)
-    assert client.get(f"/f/{event.slug}/audit").status_code == 403
-    assert client.get(f"/f/{event.slug}/audit.csv").status_code == 403
+    for path in (f"/f/{event.slug}/audit", f"/f/{event.slug}/audit.csv"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login?next=")
 
 
 def test_a_participant_cannot_read_the_audit_log(client: TestClient) -> None:
     event = seeded_event(client)
     join(client, event)
-    assert client.get(f"/f/{event.slug}/audit").status_code == 403
-    assert client.get(f"/f/{event.slug}/audit.csv").status_code == 403
+    log = client.get(f"/f/{event.slug}/audit")
+    assert log.url.path == "/login" and "Ana" not in log.text
+    assert client.get(f"/f/{event.slug}/audit.csv").url.path == "/login"
 
 
 def test_the_console_links_to_the_audit_log(client: TestClient) -> None:

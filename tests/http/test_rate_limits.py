@@ -10,14 +10,27 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 from app.ratelimit import RateLimiter, Rule
-from tests.http.helpers import HTMX, another_phone, join, open_first_topic, seeded_event
+from tests.factories import PASSWORD
+from tests.http.helpers import (
+    HTMX,
+    another_phone,
+    ensure_account,
+    join,
+    open_first_topic,
+    seeded_event,
+)
 from tests.tokens import with_token
 
 
 @pytest.fixture
 def strict_client(settings: Settings) -> Iterator[TestClient]:
     strict = settings.model_copy(
-        update={"rate_join_per_address": "3/minute", "rate_floor_per_device": "2/minute"}
+        update={
+            "rate_join_per_address": "3/minute",
+            "rate_floor_per_device": "2/minute",
+            "rate_login_per_account": "3/minute",
+            "rate_login_per_address": "5/minute",
+        }
     )
     with TestClient(create_app(strict)) as client:
         yield with_token(client)
@@ -50,6 +63,29 @@ def test_one_phone_tapping_too_often_is_slowed_down_without_the_others(
     assert (
         calm.post(f"/e/{event.slug}/floor", data={"kind": "reply"}, headers=HTMX).status_code == 200
     )
+
+
+def test_guessing_a_facilitators_password_is_slowed_down(strict_client: TestClient) -> None:
+    ensure_account(strict_client)
+    for _ in range(3):
+        wrong = strict_client.post("/login", data={"username": "ana", "password": "guess-guess"})
+        assert wrong.status_code == 401
+    refused = strict_client.post("/login", data={"username": "ANA", "password": PASSWORD})
+    assert refused.status_code == 429
+    assert "Too many tries" in refused.text
+    assert "palabra_session" not in refused.headers.get("set-cookie", "")
+
+
+def test_trying_many_usernames_from_one_address_is_slowed_down(
+    strict_client: TestClient,
+) -> None:
+    for name in ("ana", "bruno", "carla", "diego", "elena"):
+        assert (
+            strict_client.post("/login", data={"username": name, "password": "x"}).status_code
+            == 401
+        )
+    refused = strict_client.post("/login", data={"username": "fabio", "password": "x"})
+    assert refused.status_code == 429
 
 
 def test_a_window_slides_and_a_wait_is_given_in_whole_seconds() -> None:

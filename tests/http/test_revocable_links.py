@@ -73,8 +73,8 @@ def test_renewing_the_projector_link_revokes_the_old_one(client: TestClient) -> 
 def test_only_a_facilitator_changes_codes_and_links(client: TestClient) -> None:
     event = seeded_event(client)
     phone = join(another_phone(client), event)
-    assert phone.post(f"/f/{event.slug}/join-code", headers=HTMX).status_code == 403
-    assert phone.post(f"/f/{event.slug}/projector-link", headers=HTMX).status_code == 403
+    assert phone.post(f"/f/{event.slug}/join-code", headers=HTMX).status_code == 401
+    assert phone.post(f"/f/{event.slug}/projector-link", headers=HTMX).status_code == 401
     assert fresh(client, event).join_code == event.join_code
 
 

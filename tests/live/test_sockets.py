@@ -7,12 +7,12 @@ import re
 import anyio
 import httpx
 import pytest
+from sqlalchemy import select
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from app import access
-from app.models import Event
-from tests.conftest import SECRET
+from app.models import Account, Event
+from tests.factories import PASSWORD, make_account
 from tests.http.helpers import HTMX
 from tests.live.conftest import LiveServer
 from tests.tokens import with_token_async
@@ -31,10 +31,16 @@ def seed(server: LiveServer) -> Event:
         return event
 
 
-async def facilitator_client(server: LiveServer, event: Event) -> httpx.AsyncClient:
+async def facilitator_client(
+    server: LiveServer, event: Event, username: str = "ana"
+) -> httpx.AsyncClient:
+    """A facilitator's browser, signed in to an account of its own."""
     client = await with_token_async(httpx.AsyncClient(base_url=server.http, headers=HTMX))
-    key = access.event_key(SECRET, event, access.FACILITATOR)
-    await client.get(f"/f/{event.slug}", params={"key": key})
+    with server.app.state.database.writing() as db:
+        if not db.scalar(select(Account).where(Account.username == username)):
+            make_account(db, username=username)
+    response = await client.post("/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 303
     return client
 
 
@@ -153,8 +159,8 @@ async def test_a_phone_is_not_sent_its_form_again_while_nothing_of_it_changed(
 
 async def test_the_facilitator_console_follows_a_co_facilitator(live_server: LiveServer) -> None:
     event = seed(live_server)
-    one = await facilitator_client(live_server, event)
-    other = await facilitator_client(live_server, event)
+    one = await facilitator_client(live_server, event, "ana")
+    other = await facilitator_client(live_server, event, "bruno")
     cookies = "; ".join(f"{k}={v}" for k, v in one.cookies.items())
     url = f"{live_server.ws}/ws/facilitator/{event.slug}"
     async with connect(url, additional_headers={"Cookie": cookies}) as socket:

@@ -48,14 +48,21 @@ def room_with_a_list(db: Session, *names: str) -> tuple[Event, list[int]]:
 def test_calling_the_next_speaker_records_who_had_the_floor_and_who_has_it(db: Session) -> None:
     event, (ana, bruno) = room_with_a_list(db, "Ana", "Bruno")
     turns.call_next(db=db, event=event, now=at(10))
+    audit.act_as(db, "carla")
     entry = only(recorded(db, event, lambda: turns.call_next(db=db, event=event, now=at(20))))
     assert entry.action == "turns.call_next"
     assert entry.subject == f"Bruno (request {bruno})"
     assert entry.before == {"speaker": ana}
     assert entry.after == {"speaker": bruno, "name": "Bruno", "seconds": 180}
-    assert entry.actor == "facilitator"
+    assert entry.actor == "carla"
     assert entry.at == at(20)
     assert entry.version == event.version
+
+
+def test_what_no_facilitator_did_is_recorded_as_the_system(db: Session) -> None:
+    event, _ = room_with_a_list(db, "Ana")
+    entry = only(recorded(db, event, lambda: turns.call_next(db=db, event=event, now=at(10))))
+    assert entry.actor == "system"
 
 
 def test_calling_out_of_turn_is_its_own_action(db: Session) -> None:

@@ -1,0 +1,131 @@
+"""Facilitators' accounts: create, sign in, disable, reset a password.
+
+Passwords are hashed with Argon2id (argon2-cffi's recommended parameters) and never stored
+or logged. Disabling an account or resetting its password ends its sessions: each session
+names the account's session generation, which both bump.
+"""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.i18n import N_
+from app.models import Account
+from app.services.clock import utcnow
+from app.services.errors import DomainError, InvalidInput, NotFound
+from app.services.text import clean_line
+
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,59}")
+NAME_MAX = 120
+PASSWORD_MIN = 12
+# Argon2 hashes whatever it is given; a bound keeps a megabyte "password" from costing more.
+PASSWORD_MAX = 1024
+
+_hasher = PasswordHasher()
+# Verified when the username is unknown, so that a wrong name takes as long as a wrong password.
+_UNKNOWN = _hasher.hash("not a password of anyone")
+
+
+class UsernameTaken(DomainError):
+    message = N_("There is already an account named {username}.")
+
+
+def create(*, db: Session, username: str, name: str, password: str) -> Account:
+    username = _valid_username(username)
+    if _find(db, username) is not None:
+        raise UsernameTaken(username=username)
+    account = Account(
+        username=username,
+        name=clean_line(name, limit=NAME_MAX, field=N_("Name"), required=True),
+        password_hash=_hasher.hash(_valid_password(password)),
+        active=True,
+        session_generation=0,
+        created_at=utcnow(),
+    )
+    db.add(account)
+    db.commit()
+    return account
+
+
+def list_all(*, db: Session) -> list[Account]:
+    return list(db.scalars(select(Account).order_by(Account.username)))
+
+
+def get(*, db: Session, username: str) -> Account:
+    account = _find(db, username.strip().lower())
+    if account is None:
+        raise NotFound(N_("There is no account named {username}."), username=username)
+    return account
+
+
+def set_active(*, db: Session, username: str, active: bool) -> Account:
+    """Disable an account (its sessions end at once) or enable it again."""
+    account = get(db=db, username=username)
+    if account.active != active:
+        account.active = active
+        account.session_generation += 1
+        db.commit()
+    return account
+
+
+def reset_password(*, db: Session, username: str, password: str) -> Account:
+    """A new password; every session of the account ends."""
+    account = get(db=db, username=username)
+    account.password_hash = _hasher.hash(_valid_password(password))
+    account.session_generation += 1
+    db.commit()
+    return account
+
+
+def authenticate(*, db: Session, username: str, password: str) -> Account | None:
+    """The active account with this name and password, or None (never saying which was wrong)."""
+    account = _find(db, username.strip().lower()) if len(username) <= 60 else None
+    if len(password) > PASSWORD_MAX:
+        return None
+    try:
+        _hasher.verify(account.password_hash if account else _UNKNOWN, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if account is None or not account.active:
+        return None
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = _hasher.hash(password)
+        db.commit()
+    return account
+
+
+def signed_in(*, db: Session, account_id: int, generation: int) -> Account | None:
+    """The account a session names, while it is active and the session is current."""
+    account = db.get(Account, account_id)
+    if account is None or not account.active or account.session_generation != generation:
+        return None
+    return account
+
+
+def _find(db: Session, username: str) -> Account | None:
+    return db.scalar(select(Account).where(Account.username == username))
+
+
+def _valid_username(username: str) -> str:
+    username = username.strip().lower()
+    if not USERNAME.fullmatch(username):
+        raise InvalidInput(
+            N_(
+                "A username has 2 to 60 characters: lower-case letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit."
+            )
+        )
+    return username
+
+
+def _valid_password(password: str) -> str:
+    if len(password) < PASSWORD_MIN:
+        raise InvalidInput(N_("A password has at least {count} characters."), count=PASSWORD_MIN)
+    if len(password) > PASSWORD_MAX:
+        raise InvalidInput(N_("A password has at most {count} characters."), count=PASSWORD_MAX)
+    return password

@@ -1,0 +1,104 @@
+"""``python -m app facilitator …``: the accounts are managed from the command line."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+
+from app.__main__ import main
+from app.config import get_settings
+from app.db import Database
+from app.services import accounts
+from tests.conftest import SECRET
+
+
+@pytest.fixture
+def command(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[object]:
+    monkeypatch.setenv("PALABRA_DATABASE_URL", database_url)
+    monkeypatch.setenv("PALABRA_SECRET_KEY", SECRET)
+    monkeypatch.setenv("PALABRA_ENV", "test")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def run(monkeypatch: pytest.MonkeyPatch, *args: str, password: str = "") -> int:
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    return main(["facilitator", *args])
+
+
+def can_sign_in(database: Database, username: str, password: str) -> bool:
+    with database.reading() as db:
+        return accounts.authenticate(db=db, username=username, password=password) is not None
+
+
+@pytest.mark.usefixtures("command")
+def test_create_then_list_then_sign_in(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], database: Database
+) -> None:
+    created = run(
+        monkeypatch, "create", "Lucia", "--name", "Lucía Gómez", "--password-stdin",
+        password="una frase larga de paso",
+    )  # fmt: skip
+    assert created == 0
+    assert run(monkeypatch, "list") == 0
+    assert "lucia\tLucía Gómez\tactive" in capsys.readouterr().out
+    assert can_sign_in(database, "lucia", "una frase larga de paso")
+
+
+@pytest.mark.usefixtures("command")
+@pytest.mark.parametrize(
+    ("username", "password", "says"),
+    [
+        ("lucia", "short", "at least 12 characters"),
+        ("not a name!", "una frase larga de paso", "A username has 2 to 60 characters"),
+    ],
+)
+def test_create_refuses_a_weak_password_or_a_bad_name(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    database: Database,
+    username: str,
+    password: str,
+    says: str,
+) -> None:
+    result = run(
+        monkeypatch, "create", username, "--name", "L", "--password-stdin", password=password
+    )
+    assert result == 1
+    assert says in capsys.readouterr().err
+    with database.reading() as db:
+        assert accounts.list_all(db=db) == []
+
+
+@pytest.mark.usefixtures("command")
+def test_a_username_is_taken_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("create", "lucia", "--name", "Lucía", "--password-stdin")
+    assert run(monkeypatch, *args, password="una frase larga de paso") == 0
+    assert run(monkeypatch, *args, password="otra frase larga de paso") == 1
+    assert "already an account named lucia" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("command")
+def test_disable_enable_and_reset(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], database: Database
+) -> None:
+    first, second = "una frase larga de paso", "otra frase larga de paso"
+    run(monkeypatch, "create", "lucia", "--name", "Lucía", "--password-stdin", password=first)
+    assert run(monkeypatch, "disable", "lucia") == 0
+    assert not can_sign_in(database, "lucia", first)
+    run(monkeypatch, "list")
+    assert "lucia\tLucía\tdisabled" in capsys.readouterr().out
+    assert run(monkeypatch, "enable", "lucia") == 0
+    assert can_sign_in(database, "lucia", first)
+    assert run(monkeypatch, "reset", "lucia", "--password-stdin", password=second) == 0
+    assert not can_sign_in(database, "lucia", first)
+    assert can_sign_in(database, "lucia", second)
+    assert run(monkeypatch, "disable", "nobody") == 1
+    assert "no account named nobody" in capsys.readouterr().err
