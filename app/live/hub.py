@@ -4,7 +4,8 @@ On a change the hub reads the room once, renders each open view once per languag
 offers the same text to every socket of that view (principle 4). Only a participant with a
 request on the open topic gets a fragment of their own. A socket that connects is sent the
 same frames, so a reconnect is a snapshot (principle 6); sockets that connect together,
-as after a restart, are served by one read of the room.
+as after a restart, are served by one read of the room. When the broadcast may have lost
+changes (its connection to Redis dropped), every open screen is drawn again the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import anyio.to_thread
 
 from app.db import Database
 from app.live import frames
-from app.live.broadcast import Broadcast, Change
+from app.live.broadcast import Broadcast, Change, Resync
 from app.live.connection import Connection
 from app.services import screens
 
@@ -96,9 +97,15 @@ class Hub:
 
     async def _listen(self) -> None:
         async for change in self.broadcast.changes():
-            if change.event_id in self._connections:
-                self._changed.add(change.event_id)
-                self._schedule(change.event_id)
+            if isinstance(change, Resync):
+                changed = list(self._connections)
+            elif change.event_id in self._connections:
+                changed = [change.event_id]
+            else:
+                continue
+            for event_id in changed:
+                self._changed.add(event_id)
+                self._schedule(event_id)
 
     def _schedule(self, event_id: int) -> None:
         if event_id not in self._refreshing:
