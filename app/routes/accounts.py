@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app import access
@@ -22,10 +22,10 @@ from app.routes.deps import (
     limit_logins_by_address,
     signed_in_account,
 )
-from app.routes.responses import page
+from app.routes.responses import html_router, page
 from app.services import accounts, events
 
-router = APIRouter(dependencies=[Depends(require_token)])
+router = html_router(dependencies=[Depends(require_token)])
 
 # Where a facilitator may be sent after signing in: a path of this site, never another site.
 LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/_.-]{0,200}")
@@ -54,8 +54,8 @@ def login(
     database: Annotated[Database, Depends(get_database)],
     settings: AppSettings,
     locale: Locale,
-    username: Annotated[str, Form(max_length=200)],
-    password: Annotated[str, Form(max_length=accounts.PASSWORD_MAX + 1)],
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=accounts.PASSWORD_MAX + 1)] = "",
     next: Annotated[str, Form(max_length=2000)] = HOME,
 ) -> Response:
     limit_logins(request, settings, username)

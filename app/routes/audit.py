@@ -5,14 +5,14 @@ Read only: no route here adds, changes or deletes an entry; the services write t
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.routes.deps import FacilitatedEvent, Locale, ReadDb
-from app.routes.responses import page
+from app.routes.responses import ANSWERS, html_router, page
 from app.services import audit
 
-router = APIRouter(prefix="/f/{slug}")
+router = html_router(prefix="/f/{slug}")
 
 
 @router.get("/audit")
@@ -28,11 +28,18 @@ def audit_log(request: Request, event: FacilitatedEvent, db: ReadDb, locale: Loc
     )
 
 
-@router.get("/audit.csv")
+class CsvResponse(Response):
+    media_type = "text/csv"
+
+
+# Only the export itself is CSV: what goes wrong is told in HTML, as everywhere else.
+CSV_ANSWERS = {code: {**answer, "content": {"text/html": {}}} for code, answer in ANSWERS.items()}
+
+
+@router.get("/audit.csv", response_class=CsvResponse, responses=CSV_ANSWERS)
 def audit_csv(event: FacilitatedEvent, db: ReadDb) -> Response:
-    return Response(
+    return CsvResponse(
         audit.as_csv(audit.entries(db=db, event_id=event.id)),
-        media_type="text/csv; charset=utf-8",
         # The slug is [a-z0-9-] (the agenda file says so), safe inside the quotes.
         headers={"Content-Disposition": f'attachment; filename="{event.slug}-audit.csv"'},
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Form, Path, Request
+from pydantic import Field
 from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
 
@@ -17,7 +18,11 @@ from app.i18n import DEFAULT_LOCALE, N_
 from app.models import Account, Event, Participant
 from app.ratelimit import RateLimiter, Rule
 from app.services import accounts, audit, events, participants
+from app.services.agenda_file import SPEAKING_TIME
 from app.services.errors import DomainError, InvalidInput
+from app.services.floor import SUMMARY_MAX
+from app.services.participants import COUNTRY_MAX, NAME_MAX, ORGANISATION_MAX
+from app.services.text import VISIBLE
 
 
 class NotSignedIn(DomainError):
@@ -164,11 +169,38 @@ def optional_id(value: str) -> int | None:
     return int(value)
 
 
-# Path ids: a number the database can hold, or a clear 422.
-Id = Annotated[int, Path(ge=1, le=2**62)]
+# Ids: a number the database can hold and JSON Schema tools read exactly, or a clear 422.
+MAX_ID = 2**53 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+QuestionId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+# Text that the services clean and check, so that what is wrong is said in the form itself,
+# typed values kept. The schema documents what they accept; the route only bounds the read.
+def _service_checked(read_max: int, **accepted: Any) -> Any:
+    return Form(max_length=read_max, json_schema_extra=accepted)
+
+
+NameField = Annotated[str, _service_checked(1000, maxLength=NAME_MAX, pattern=VISIBLE)]
+OrganisationField = Annotated[str, _service_checked(1000, maxLength=ORGANISATION_MAX)]
+CountryField = Annotated[str, _service_checked(1000, maxLength=COUNTRY_MAX)]
+SummaryField = Annotated[str, _service_checked(20_000, maxLength=SUMMARY_MAX, pattern=VISIBLE)]
+SpeakingTimeField = Annotated[str, _service_checked(10, pattern=SPEAKING_TIME)]
+# A segment's speaking time may be emptied: the segment then takes the event's.
+SegmentSpeakingTimeField = Annotated[str, _service_checked(10, pattern=f"^$|{SPEAKING_TIME}")]
+
+# A form's optional id: digits, or nothing.
+OPTIONAL_ID = r"^\s*(?:[0-9]{1,18})?\s*$"
+
+
+def seen_version(
+    version: Annotated[str, Form(max_length=18, pattern=r"^[0-9]*$")] = "",
+) -> int | None:
+    return int(version) if version else None
+
 
 # The version of the room a facilitator's screen showed when they acted; see events.lock.
-SeenVersion = Annotated[int | None, Form(alias="version", ge=0)]
+SeenVersion = Annotated[int | None, Depends(seen_version)]
 
 
 class TooManyTries(DomainError):

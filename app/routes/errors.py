@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
 
 from app.i18n import N_, translate
 from app.routes.deps import NotSignedIn, TooManyTries, locale_for
@@ -55,8 +56,23 @@ def install(app: FastAPI) -> None:
         if error.status_code == 404:
             return _answer(request, 404, N_("There is nothing at this address."), {})
         if error.status_code == 405:
-            return _answer(request, 405, N_("That cannot be done at this address."), {})
-        return _answer(request, error.status_code, str(error.detail), {})
+            response = _answer(request, 405, N_("That cannot be done at this address."), {})
+            response.headers["Allow"] = ", ".join(_allowed_methods(request))
+            return response
+        response = _answer(request, error.status_code, str(error.detail), {})
+        response.headers.update(error.headers or {})
+        return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this address (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        if compile_path(template)[0].match(request.url.path):
+            methods |= {method.upper() for method in operations}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 def _answer(request: Request, status: int, message_id: str, params: dict[str, object]) -> Response:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -15,24 +15,30 @@ from app.i18n import translate
 from app.live import frames
 from app.models import Event, TurnKind
 from app.routes.deps import (
+    OPTIONAL_ID,
     ActingDb,
     AppSettings,
+    CountryField,
     CurrentAccount,
     FacilitatedEvent,
     Id,
     Locale,
+    NameField,
+    OrganisationField,
     ReadDb,
     SeenVersion,
+    SegmentSpeakingTimeField,
+    SpeakingTimeField,
     database_of,
     locale_for,
     optional_id,
 )
-from app.routes.responses import done, flash, page
+from app.routes.responses import done, flash, html_router, page
 from app.services import agenda, events, floor, screens, timer, turns
 from app.services.clock import epoch_ms
 from app.services.events import Stale
 
-router = APIRouter(prefix="/f/{slug}", dependencies=[Depends(require_token)])
+router = html_router(prefix="/f/{slug}", dependencies=[Depends(require_token)])
 
 REQUEST_ACTIONS: dict[str, Callable[..., Any]] = {
     "call": turns.call,
@@ -102,6 +108,27 @@ def console(
     )
 
 
+@router.post("/segments/{segment_id}/speaking-time")
+def segment_speaking_time(
+    request: Request,
+    segment_id: Id,
+    event: FacilitatedEvent,
+    db: ActingDb,
+    locale: Locale,
+    speaking_time: SegmentSpeakingTimeField = "",
+    version: SeenVersion = None,
+) -> Response:
+    """Empty: the segment takes the event's speaking time again."""
+    agenda.set_speaking_time(
+        db=db,
+        event=event,
+        speaking_time=speaking_time,
+        segment_id=segment_id,
+        expected_version=version,
+    )
+    return _console_changed(request, event, locale)
+
+
 @router.post("/segments/{segment_id}/{action}")
 def segment_action(
     request: Request,
@@ -138,16 +165,11 @@ def speaking_time(
     event: FacilitatedEvent,
     db: ActingDb,
     locale: Locale,
-    speaking_time: Annotated[str, Form(max_length=10)],
-    segment_id: Annotated[str, Form(max_length=20)] = "",
+    speaking_time: SpeakingTimeField,
     version: SeenVersion = None,
 ) -> Response:
     agenda.set_speaking_time(
-        db=db,
-        event=event,
-        speaking_time=speaking_time,
-        segment_id=optional_id(segment_id),
-        expected_version=version,
+        db=db, event=event, speaking_time=speaking_time, expected_version=version
     )
     return _console_changed(request, event, locale)
 
@@ -157,9 +179,9 @@ def new_join_code(
     request: Request,
     event: FacilitatedEvent,
     db: ActingDb,
-    end_sessions: Annotated[bool, Form()] = False,
+    end_sessions: Annotated[Literal["", "true"], Form()] = "",
 ) -> Response:
-    events.rotate_join_code(db=db, event=event, end_sessions=end_sessions)
+    events.rotate_join_code(db=db, event=event, end_sessions=end_sessions == "true")
     return _links_changed(request, event)
 
 
@@ -175,11 +197,11 @@ def add_speaker(
     event: FacilitatedEvent,
     db: ActingDb,
     locale: Locale,
-    name: Annotated[str, Form(max_length=1000)],
-    organisation: Annotated[str, Form(max_length=1000)] = "",
-    country: Annotated[str, Form(max_length=1000)] = "",
-    actor_type_id: Annotated[str, Form(max_length=20)] = "",
-    kind: Annotated[TurnKind, Form()] = TurnKind.INTERVENTION,
+    name: NameField,
+    kind: Annotated[TurnKind, Form()],
+    organisation: OrganisationField = "",
+    country: CountryField = "",
+    actor_type_id: Annotated[str, Form(max_length=20, pattern=OPTIONAL_ID)] = "",
 ) -> Response:
     floor.add_from_room(
         db=db,

@@ -12,7 +12,10 @@ from app.routes.deps import ReadDb
 router = APIRouter()
 
 
-@router.get("/healthz")
+@router.get(
+    "/healthz",
+    responses={503: {"description": "This worker's live screens cannot follow the room now"}},
+)
 def health(request: Request, db: ReadDb) -> JSONResponse:
     """The database answers, and how changes reach this worker's live screens.
 

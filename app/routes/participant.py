@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app import access
@@ -13,13 +13,19 @@ from app.i18n import translate
 from app.live import frames
 from app.models import Event, Participant, TurnKind
 from app.routes.deps import (
+    OPTIONAL_ID,
     AppSettings,
+    CountryField,
     CurrentParticipant,
     Id,
     JoinedEvent,
     Locale,
+    NameField,
     NotJoined,
+    OrganisationField,
+    QuestionId,
     ReadDb,
+    SummaryField,
     WriteDb,
     database_of,
     limit_floor_requests,
@@ -27,12 +33,12 @@ from app.routes.deps import (
     optional_id,
     participant_of,
 )
-from app.routes.responses import done, flash, page
+from app.routes.responses import done, flash, html_router, page
 from app.services import events, floor, participants, screens
 from app.services.clock import epoch_ms
 from app.services.errors import DomainError
 
-router = APIRouter(dependencies=[Depends(require_token)])
+router = html_router(dependencies=[Depends(require_token)])
 
 
 @router.get("/")
@@ -61,11 +67,11 @@ def join(
     db: WriteDb,
     settings: AppSettings,
     locale: Locale,
-    code: Annotated[str, Form(max_length=64)],
-    name: Annotated[str, Form(max_length=1000)],
-    organisation: Annotated[str, Form(max_length=1000)] = "",
-    country: Annotated[str, Form(max_length=1000)] = "",
-    actor_type_id: Annotated[str, Form(max_length=20)] = "",
+    code: Annotated[str, Form(min_length=1, max_length=64)],
+    name: NameField,
+    organisation: OrganisationField = "",
+    country: CountryField = "",
+    actor_type_id: Annotated[str, Form(max_length=20, pattern=OPTIONAL_ID)] = "",
 ) -> Response:
     event = events.get_by_code(db=db, code=code)
     form = {
@@ -136,8 +142,8 @@ def request_floor(
     me: CurrentParticipant,
     db: WriteDb,
     locale: Locale,
-    kind: Annotated[TurnKind, Form()] = TurnKind.INTERVENTION,
-    question_ids: Annotated[list[int], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    kind: Annotated[TurnKind, Form()],
+    question_ids: Annotated[list[QuestionId], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
 ) -> Response:
     floor.request_floor(db=db, event=event, participant=me, kind=kind, question_ids=question_ids)
     return _my_turn_changed(request, event, me, locale)
@@ -164,7 +170,7 @@ def save_summary(
     me: CurrentParticipant,
     db: WriteDb,
     locale: Locale,
-    summary: Annotated[str, Form(max_length=20_000)],
+    summary: SummaryField,
 ) -> Response:
     floor.save_summary(db=db, event=event, participant=me, request_id=request_id, summary=summary)
     return _my_turn_changed(request, event, me, locale)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from app import access
 from app.i18n import N_
 from app.live import frames
 from app.routes.deps import AppSettings, Locale, ReadDb
-from app.routes.responses import page
+from app.routes.responses import html_router, page
 from app.services import events, screens
 from app.services.clock import epoch_ms
 from app.services.errors import DomainError
 
-router = APIRouter()
+router = html_router()
 
 
 class ProjectorKeyWrong(DomainError):

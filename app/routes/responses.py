@@ -4,11 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.csrf import token_of
 from app.templating import render
+
+# What a screen's address may answer besides its page, as the OpenAPI schema tells it. Every
+# answer is HTML: a page, the regions htmx swaps, or an error page or flash saying why.
+ANSWERS: dict[int | str, dict[str, Any]] = {
+    303: {"description": "Done: on to the page to show next (a plain form, or sign in first)"},
+    401: {"description": "Not signed in, or not joined to the event"},
+    403: {"description": "No valid anti-forgery token, or a link that is not valid"},
+    404: {"description": "No such event, request, topic or segment"},
+    409: {"description": "Not possible in the room's present state; the fresh state is sent"},
+    413: {"description": "The body is too large"},
+    415: {"description": "Only a form (application/x-www-form-urlencoded, UTF-8) is read"},
+    422: {"description": "Something sent is missing or not valid"},
+    429: {"description": "Too many tries; Retry-After says how long to wait"},
+    503: {"description": "The room is very busy; try again in a moment"},
+}
+
+
+def html_router(*, prefix: str = "", dependencies: list[Any] | None = None) -> APIRouter:
+    """A router of screens and actions that answer in HTML, documented as such."""
+    return APIRouter(
+        prefix=prefix,
+        dependencies=dependencies or [],
+        default_response_class=HTMLResponse,
+        responses=ANSWERS,
+    )
 
 
 def is_htmx(request: Request) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 from typing import Any
@@ -315,7 +316,7 @@ def _speaking_seconds(value: str, *, allow_empty: bool) -> int | None:
         return None
     value = value.strip()
     try:
-        return parse_speaking_time(int(value) if value.isdigit() else value)
+        return parse_speaking_time(int(value) if re.fullmatch("[0-9]+", value) else value)
     except ValueError:
         raise InvalidInput(
             N_("Give a speaking time as minutes:seconds, from 0:10 to 60:00.")

@@ -118,7 +118,13 @@ class AgendaSpec(_Strict):
         return self
 
 
-_TIME = re.compile(r"^(\d{1,2}):([0-5]\d)$")
+_TIME = re.compile(r"^([0-9]{1,2}):([0-5][0-9])$")
+# What parse_speaking_time accepts from a form, as one pattern for the form's schema:
+# seconds from 10 to 3600 (leading zeros allowed), or minutes:seconds from 0:10 to 60:00.
+SPEAKING_TIME = (
+    r"^\s*(?:0*(?:[1-9][0-9]|[1-9][0-9]{2}|[12][0-9]{3}|3[0-5][0-9]{2}|3600)"
+    r"|0?0:[1-5][0-9]|0?[1-9]:[0-5][0-9]|[1-5][0-9]:[0-5][0-9]|60:00)\s*$"
+)
 
 
 def parse_speaking_time(value: Any) -> int:

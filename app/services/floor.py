@@ -18,7 +18,6 @@ from app.services import audit, events, participants
 from app.services.clock import utcnow
 from app.services.errors import (
     Forbidden,
-    InvalidInput,
     ListClosed,
     NotFound,
     NoTopicOpen,
@@ -350,7 +349,8 @@ def _questions(db: Session, topic: Topic, question_ids: list[int]) -> list[Guidi
     wanted = set(question_ids)
     chosen = [q for q in topic.questions if q.id in wanted]
     if len(chosen) != len(wanted):
-        raise InvalidInput(N_("Choose guiding questions of the open topic."))
+        # The topic moved on while the phone's form was open, most likely.
+        raise StageError(N_("Choose guiding questions of the open topic."))
     return chosen
 
 

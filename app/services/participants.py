@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.i18n import N_
 from app.models import ActorType, Event, Participant
 from app.services.clock import utcnow
-from app.services.errors import InvalidInput, NotFound
+from app.services.errors import NotFound
 from app.services.text import clean_line
 
 NAME_MAX = 120
@@ -84,5 +84,5 @@ def _actor_type(db: Session, event: Event, actor_type_id: int | None) -> int | N
         return None
     actor_type = db.get(ActorType, actor_type_id)
     if actor_type is None or actor_type.event_id != event.id:
-        raise InvalidInput(N_("Choose one of the listed kinds of participant."))
+        raise NotFound(N_("Choose one of the listed kinds of participant."))
     return actor_type.id

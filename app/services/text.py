@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from app.i18n import N_
@@ -11,6 +12,11 @@ from app.services.errors import InvalidInput
 BIDI_CONTROLS = frozenset(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 )
+
+
+# A character that shows: not white space, a control, a bidirectional control, or zero-width.
+# Routes give it to forms as a pattern (a required field must hold one); _checked agrees.
+VISIBLE = "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff]"
 
 
 def clean_line(value: str, *, limit: int, field: str, required: bool = False) -> str:
@@ -38,7 +44,7 @@ def _printable(value: str, keep: str = "") -> str:
 
 
 def _checked(cleaned: str, *, limit: int, field: str, required: bool) -> str:
-    if required and not cleaned:
+    if required and not re.search(VISIBLE, cleaned):
         raise InvalidInput(N_("{field} is required."), field=field)
     if len(cleaned) > limit:
         raise InvalidInput(N_("{field} has at most {limit} characters."), field=field, limit=limit)

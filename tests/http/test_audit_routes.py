@@ -63,7 +63,9 @@ def test_names_are_escaped_in_the_log(client: TestClient) -> None:
     event = seeded_event(client)
     open_first_topic(client, event)
     facilitator(client, event)
-    client.post(f"/f/{event.slug}/floor/add", data={"name": "<script>alert(1)</script>"})
+    client.post(
+        f"/f/{event.slug}/floor/add", data={"name": "<script>alert(1)</script>", "kind": "reply"}
+    )
     page = client.get(f"/f/{event.slug}/audit").text
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -90,7 +92,11 @@ def test_a_formula_typed_as_a_name_stays_text_in_the_csv(client: TestClient) -> 
     event = seeded_event(client)
     open_first_topic(client, event)
     facilitator(client, event)
-    client.post(f"/f/{event.slug}/floor/add", data={"name": '=HYPERLINK("x")'}, headers=HTMX)
+    client.post(
+        f"/f/{event.slug}/floor/add",
+        data={"name": '=HYPERLINK("x")', "kind": "reply"},
+        headers=HTMX,
+    )
     _, added, *_ = csv.reader(io.StringIO(client.get(f"/f/{event.slug}/audit.csv").text))
     assert added[2] == "floor.add_from_room"
     assert added[3].startswith('\'=HYPERLINK("x") (request ')

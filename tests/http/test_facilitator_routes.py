@@ -126,7 +126,9 @@ def test_add_a_speaker_from_the_room(client: TestClient) -> None:
     )
     assert response.status_code == 200
     assert "Delegación de Perú" in response.text and "from the room" in response.text
-    empty = client.post(f"/f/{event.slug}/floor/add", data={"name": " "}, headers=HTMX)
+    empty = client.post(
+        f"/f/{event.slug}/floor/add", data={"name": " ", "kind": "reply"}, headers=HTMX
+    )
     assert empty.status_code == 422 and "Name is required." in empty.text
 
 
@@ -166,6 +168,24 @@ def test_set_the_speaking_time_from_the_console(client: TestClient) -> None:
         f"/f/{event.slug}/speaking-time", data={"speaking_time": "forever"}, headers=HTMX
     )
     assert wrong.status_code == 422 and "minutes:seconds" in wrong.text
+
+
+def test_a_segment_gets_its_own_speaking_time_and_gives_it_back(client: TestClient) -> None:
+    event = seeded_event(client)
+    facilitator(client, event)
+    address = f"/f/{event.slug}/segments/{event.segments[0].id}/speaking-time"
+    own = client.post(address, data={"speaking_time": "1:30"}, headers=HTMX)
+    assert own.status_code == 200
+    assert 'name="speaking_time" value="1:30"' in own.text
+    back = client.post(address, data={"speaking_time": ""}, headers=HTMX)
+    assert back.status_code == 200
+    assert 'name="speaking_time" value="1:30"' not in back.text
+
+
+def test_a_wrong_method_is_told_every_method_the_address_takes(client: TestClient) -> None:
+    response = client.put("/join")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, HEAD, POST"
 
 
 def test_an_action_on_a_stale_view_gets_the_fresh_console_and_a_reason(

@@ -49,12 +49,14 @@ def test_an_empty_or_overlong_name_is_refused_and_the_form_is_kept(client: TestC
 
 def test_an_actor_type_of_another_kind_is_refused(client: TestClient) -> None:
     event = seeded_event(client)
-    for wrong in ("99999", "²", "1e3", "99999999999999999999"):
-        response = client.post(
-            "/join", data={"code": event.join_code, "name": "Ana", "actor_type_id": wrong}
-        )
-        assert response.status_code == 422, wrong
-        assert "Choose one of the listed kinds" in response.text or "check what" in response.text
+    join = {"code": event.join_code, "name": "Ana"}
+    unknown = client.post("/join", data={**join, "actor_type_id": "99999"})
+    assert unknown.status_code == 404
+    assert "Choose one of the listed kinds" in unknown.text and 'value="Ana"' in unknown.text
+    for malformed in ("²", "1e3", "99999999999999999999"):
+        response = client.post("/join", data={**join, "actor_type_id": malformed})
+        assert response.status_code == 422, malformed
+        assert "not valid" in response.text
 
 
 def test_the_page_without_joining_sends_to_the_join_form(client: TestClient) -> None:

@@ -52,11 +52,11 @@ def test_request_keeps_the_chosen_guiding_questions(db: Session) -> None:
     assert [q.text for q in request.questions] == ["¿Qué barreras?"]
 
 
-def test_a_question_of_another_topic_is_refused(db: Session) -> None:
+def test_a_question_of_another_topic_is_refused_as_a_topic_that_moved_on(db: Session) -> None:
     event = make_event(db)
     open_first_topic(db, event)
     other = event.segments[0].topics[1].questions[0]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(StageError):
         make_request(db, event, make_participant(db, event), question_ids=[other.id])
     assert floor.waiting_list(db=db, topic_id=agenda_topic(event)) == []
 
