@@ -4,10 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest browser clean
+.PHONY: run run-cluster test lint typecheck pytest browser clean
 
 run: $(STAMP)
 	$(BIN)/python -m app run
+
+# The bundled event served from several workers on PostgreSQL and Redis, both running, with
+# the database created. Override on the command line: make run-cluster WORKERS=4 DATABASE_URL=…
+WORKERS = 3
+DATABASE_URL = postgresql+psycopg://postgres@127.0.0.1:5432/palabra
+BROADCAST_URL = redis://127.0.0.1:6379/0
+
+run-cluster: $(STAMP)
+	PALABRA_DATABASE_URL='$(DATABASE_URL)' PALABRA_BROADCAST_URL='$(BROADCAST_URL)' \
+	  $(BIN)/python -m app run --workers $(WORKERS)
 
 test: $(STAMP) browser lint typecheck pytest
 

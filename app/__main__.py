@@ -8,6 +8,7 @@ import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from app.config import Settings, get_settings
 
@@ -18,7 +19,14 @@ if TYPE_CHECKING:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app", description="Palabra")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="migrate, load the bundled agenda if empty, serve")
+    run = commands.add_parser("run", help="migrate, load the bundled agenda if empty, serve")
+    run.add_argument(
+        "--workers",
+        type=_worker_count,
+        metavar="N",
+        help="serve from N processes (default: PALABRA_WORKERS, or 1); "
+        "more than one needs a redis:// PALABRA_BROADCAST_URL",
+    )
     commands.add_parser("migrate", help="apply the database migrations")
     commands.add_parser("links", help="print each event's facilitator, projector and join links")
     agenda = commands.add_parser("agenda", help="agenda files")
@@ -40,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "facilitator":
         return _facilitator(settings, args)
     elif args.command == "run":
-        _run(settings)
+        return _run(settings, args.workers or settings.workers)
     return 0
 
 
@@ -107,13 +115,28 @@ def _print_links(settings: Settings) -> None:
     print(flush=True)
 
 
-def _run(settings: Settings) -> None:
+def _worker_count(text: str) -> int:
+    if not text.isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a number of processes, 1 or more, not {text!r}")
+    return int(text)
+
+
+def _run(settings: Settings, workers: int) -> int:
+    """Migrate and load the agenda once, then serve from ``workers`` processes."""
     import uvicorn
 
     from app.db import Database
     from app.services import accounts, agenda, events
     from app.services.agenda_file import read_agenda
 
+    if workers > 1 and urlsplit(settings.broadcast_url).scheme == "memory":
+        print(
+            f"python -m app run: {workers} workers need PALABRA_BROADCAST_URL=redis://HOST:6379/0:"
+            " with memory:// a screen follows only the changes made in its own worker."
+            " Set a Redis URL, or serve from one worker.",
+            file=sys.stderr,
+        )
+        return 2
     _migrate(settings)
     database = Database(settings.database_url)
     try:
@@ -130,14 +153,18 @@ def _run(settings: Settings) -> None:
     finally:
         database.dispose()
     _print_links(settings)
+    # Each worker imports the app and calls the factory itself: the app goes by name.
     uvicorn.run(
         "app.main:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,
+        workers=workers,
         ws_per_message_deflate=False,
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
+    return 0
 
 
 def _first_account(settings: Settings, db: Session) -> None:

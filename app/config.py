@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     public_url: str = ""
     speaking_time_seconds: int = Field(default=180, ge=10, le=3600)
     broadcast_url: str = "memory://"
+    # Processes `python -m app run` serves from; more than one needs a redis:// broadcast_url.
+    workers: int = Field(default=1, ge=1)
+    # Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma-separated
+    # addresses or networks, "*" for any): the client's address and https come from them.
+    forwarded_allow_ips: str = "127.0.0.1,::1"
     default_agenda: Path = DEFAULT_AGENDA
     # Other sites whose pages may open Palabra's live sockets, besides Palabra's own address
     # (comma-separated, e.g. "https://palabra.example.org"). Normally empty.
