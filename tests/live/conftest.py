@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from app.config import Settings
 from app.main import create_app
+from tests.live.processes import Servers, free_port
 
 
 @dataclass
@@ -28,12 +29,6 @@ class LiveServer:
     @property
     def ws(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -65,3 +60,13 @@ def live_server(settings: Settings) -> Iterator[LiveServer]:
     yield LiveServer(app, port)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def servers(database_url: str, tmp_path: Path) -> Iterator[Servers]:
+    """``python -m app run`` processes on one database, all stopped after the test."""
+    running = Servers(database_url, tmp_path)
+    try:
+        yield running
+    finally:
+        running.stop_all()

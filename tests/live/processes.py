@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -26,7 +27,6 @@ from app.csrf import COOKIE, HEADER
 from app.db import Database
 from app.models import Event
 from tests.factories import PASSWORD, make_account, make_event
-from tests.live.conftest import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "process-test-secret-key-that-is-long-enough-0123456789"
@@ -60,6 +60,12 @@ def seed(database_url: str) -> Event:
             return make_event(db)
     finally:
         database.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @dataclass

@@ -5,10 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from websockets.sync.client import connect
 
 from tests.live.processes import (
@@ -23,15 +21,6 @@ from tests.live.processes import (
     seed,
     signed_in,
 )
-
-
-@pytest.fixture
-def servers(database_url: str, tmp_path: Path) -> Iterator[Servers]:
-    servers = Servers(database_url, tmp_path)
-    try:
-        yield servers
-    finally:
-        servers.stop_all()
 
 
 def test_screens_on_one_process_follow_actions_made_through_another(

@@ -11,15 +11,13 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from itertools import cycle
-from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from app.db import Database
@@ -129,15 +127,6 @@ class Burst:
             return
         assert response.status_code == 200, response.text
         self.acknowledged.append(name)
-
-
-@pytest.fixture
-def servers(database_url: str, tmp_path: Path) -> Iterator[Servers]:
-    servers = Servers(database_url, tmp_path)
-    try:
-        yield servers
-    finally:
-        servers.stop_all()
 
 
 def epoch_ms() -> int:
