@@ -73,13 +73,15 @@ def joined(frame: Frame) -> str:
     return "".join(frame.values())
 
 
-def clock() -> str:
-    """The server's time as a message leaves, so that screens can correct their clocks.
+def clock(version: int) -> str:
+    """The server's time as a batch leaves, and the version of the state the batch completes.
 
     The one piece made per send: a few bytes, while the frames behind it are shared.
     """
     now = epoch_ms(utcnow())
-    return render("partials/_clock.html", locale=DEFAULT_LOCALE, oob=True, server_now_ms=now)
+    return render(
+        "partials/_clock.html", locale=DEFAULT_LOCALE, oob=True, server_now_ms=now, version=version
+    )
 
 
 def _regions(regions: dict[str, str], locale: str, **context: object) -> Frame:

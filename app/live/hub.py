@@ -20,7 +20,7 @@ import anyio.to_thread
 from app.db import Database
 from app.live import frames
 from app.live.broadcast import Broadcast, Change, Resync
-from app.live.connection import Connection
+from app.live.connection import Connection, Fragment
 from app.services import screens
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,8 @@ class Rendered:
     version: int
     # What sockets must still hold to stay open (see Connection.credential).
     credentials: dict[str, str] = field(default_factory=dict)
-    views: dict[tuple[str, str], frames.Frame] = field(default_factory=dict)
-    personal: dict[tuple[int, str], str] = field(default_factory=dict)
+    views: dict[tuple[str, str], dict[str, Fragment]] = field(default_factory=dict)
+    personal: dict[tuple[int, str], Fragment] = field(default_factory=dict)
 
 
 class Hub:
@@ -152,15 +152,15 @@ class Hub:
         for c in sockets:
             view_key = (c.view, c.locale)
             if view_key not in rendered.views:
-                rendered.views[view_key] = self._render_view(room, c.view, c.locale)
+                frame = self._render_view(room, c.view, c.locale)
+                rendered.views[view_key] = {r: Fragment.of(text) for r, text in frame.items()}
             if c.view == PARTICIPANT:
                 mine = c.participant_id if c.participant_id in room.latest_requests else None
                 key = (mine or NOBODY, c.locale)
                 if key not in rendered.personal:
                     turn = screens.my_turn(room=room, participant_id=mine)
-                    rendered.personal[key] = frames.my_turn(
-                        turn, slug=room.event.slug, locale=c.locale
-                    )
+                    text = frames.my_turn(turn, slug=room.event.slug, locale=c.locale)
+                    rendered.personal[key] = Fragment.of(text)
         return rendered
 
     def _render_view(self, room: screens.Room, view: str, locale: str) -> frames.Frame:
@@ -180,8 +180,8 @@ class Hub:
                 self._closing.add(closing)
                 closing.add_done_callback(self._closing.discard)
                 continue
-            for region, text in rendered.views[(c.view, c.locale)].items():
-                c.offer(region, rendered.version, text)
+            for region, fragment in rendered.views[(c.view, c.locale)].items():
+                c.offer(region, rendered.version, fragment)
             if c.view == PARTICIPANT:
                 personal = rendered.personal.get((c.participant_id or NOBODY, c.locale))
                 mine = personal or rendered.personal[(NOBODY, c.locale)]

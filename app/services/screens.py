@@ -62,6 +62,7 @@ class MyTurn:
     Without a request it is the same for everyone, and rendered once for all of them.
     """
 
+    version: int  # of the event, when this was read
     topic: Topic | None
     request: FloorRequest | None = None
     place: int | None = None
@@ -126,7 +127,9 @@ def my_turn(*, room: Room, participant_id: int | None) -> MyTurn:
     request = room.latest_requests.get(participant_id) if participant_id else None
     place = room.place_of(request) if request else None
     wait = room.estimated_wait_seconds(place) if place else None
-    return MyTurn(topic=room.topic, request=request, place=place, wait_seconds=wait)
+    return MyTurn(
+        version=room.version, topic=room.topic, request=request, place=place, wait_seconds=wait
+    )
 
 
 def my_turn_now(
@@ -137,13 +140,14 @@ def my_turn_now(
     This answers a phone's own request; a burst of phones must not each read every list.
     """
     now = now or utcnow()
+    version = db.scalar(select(Event.version).where(Event.id == event.id)) or 0
     topic = db.scalar(
         select(Topic)
         .where(Topic.event_id == event.id, Topic.stage == Stage.OPEN)
         .options(selectinload(Topic.questions), selectinload(Topic.segment))
     )
     if topic is None:
-        return MyTurn(topic=None)
+        return MyTurn(version=version, topic=None)
     request = floor.active_request(db=db, topic_id=topic.id, participant_id=participant_id)
     request = request or db.scalar(
         select(FloorRequest)
@@ -152,7 +156,7 @@ def my_turn_now(
         .limit(1)
     )
     if request is None or request.status is not TurnStatus.WAITING:
-        return MyTurn(topic=topic, request=request)
+        return MyTurn(version=version, topic=topic, request=request)
     ahead = db.scalar(
         select(func.count()).where(
             FloorRequest.topic_id == topic.id,
@@ -169,6 +173,5 @@ def my_turn_now(
         reading = timer.read(timer.get(db=db, event_id=event.id), now=now)
         current = max(reading.remaining_ms, 0) // 1000
     turn = topic.segment.speaking_seconds or event.speaking_seconds
-    return MyTurn(
-        topic=topic, request=request, place=place, wait_seconds=current + (place - 1) * turn
-    )
+    wait = current + (place - 1) * turn
+    return MyTurn(version=version, topic=topic, request=request, place=place, wait_seconds=wait)

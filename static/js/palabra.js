@@ -55,16 +55,24 @@
     tick();
   });
   document.addEventListener("htmx:afterSwap", tick);
-  // An answer can arrive after a newer push (or the other way round): never let an older
-  // state of a region replace a newer one. Regions without a version are swapped as sent.
+  // Every region carries the version of the state it shows. A socket's batch opens with the
+  // server clock stamped with the version it completes: regions it leaves out are current at
+  // that version too. An answer can arrive after a newer push (or the other way round):
+  // never let a region older than what is shown, or than the socket's state, replace it.
+  var socketVersion = 0;
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var fragment = event.detail.fragment;
     var incoming = fragment && fragment.firstElementChild;
     var current = event.detail.target;
     if (!incoming || !current || !incoming.dataset || !current.dataset) return;
-    var next = incoming.dataset.version;
+    if (incoming.dataset.version === undefined) return;
+    var next = Number(incoming.dataset.version);
+    if (incoming.id === "server-clock") {
+      socketVersion = Math.max(socketVersion, next);
+      return;
+    }
     var shown = current.dataset.version;
-    if (next !== undefined && shown !== undefined && Number(next) < Number(shown)) {
+    if (next < socketVersion || (shown !== undefined && next < Number(shown))) {
       event.detail.shouldSwap = false;
     }
   });

@@ -137,6 +137,33 @@ async def test_a_participant_sees_their_place_change_live(live_server: LiveServe
         await next_message(socket, "You have the floor")
 
 
+async def test_every_message_on_every_socket_carries_the_state_version(
+    live_server: LiveServer,
+) -> None:
+    event = seed(live_server)
+    facilitator = await facilitator_client(live_server, event)
+    ana = await phone(live_server, event, "Ana")
+    own = "; ".join(f"{k}={v}" for k, v in facilitator.cookies.items())
+    mine = "; ".join(f"{k}={v}" for k, v in ana.cookies.items())
+    async with (
+        projector_socket(live_server, event) as screen,
+        connect(f"{live_server.ws}/ws/facilitator/{event.slug}", additional_headers={"Cookie": own}) as console,
+        connect(f"{live_server.ws}/ws/participant/{event.slug}", additional_headers={"Cookie": mine}) as phone_socket,
+    ):  # fmt: skip
+        await regions(screen, "projector-stage", "projector-join")
+        await regions(console, "fac-agenda", "fac-floor")
+        await regions(phone_socket, "p-topic", "p-my-turn")
+        await facilitator.post(f"/f/{event.slug}/topics/next")
+        await ana.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
+        for socket, last in ((screen, "Ana"), (console, "Ana"), (phone_socket, "number 1")):
+            seen: list[str] = []
+            with anyio.fail_after(WAIT):
+                while not seen or last not in seen[-1]:
+                    seen.append(str(await socket.recv()))
+            versions = [re.search(r'data-version="([0-9]+)"', m) for m in seen]
+            assert all(versions), [m[:80] for m, v in zip(seen, versions, strict=True) if not v]
+
+
 async def test_a_phone_is_not_sent_its_form_again_while_nothing_of_it_changed(
     live_server: LiveServer,
 ) -> None:
