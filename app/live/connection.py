@@ -47,6 +47,11 @@ class Connection:
     _shown: dict[str, str] = field(default_factory=dict)
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
 
+    @property
+    def backlog(self) -> int:
+        """Regions waiting to be sent: never more than the view has."""
+        return len(self._slots)
+
     def offer(self, slot: str, version: int, fragment: Fragment) -> None:
         """Queue ``fragment`` for ``slot`` unless it is older than, or shows the same as,
         what is due."""
