@@ -54,12 +54,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _secret_key_outside_development(self) -> Settings:
-        if self.env == "production":
+        if self.env != "development":
             key = self.secret_key
             if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in KNOWN_WEAK_KEYS:
                 raise ValueError(
                     "PALABRA_SECRET_KEY must be a random value of at least "
-                    f"{MIN_SECRET_KEY_LENGTH} characters when PALABRA_ENV=production "
+                    f"{MIN_SECRET_KEY_LENGTH} characters unless PALABRA_ENV=development "
                     '(for example: python -c "import secrets; print(secrets.token_urlsafe(32))")'
                 )
         elif not self.secret_key:

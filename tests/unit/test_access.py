@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 from pydantic import ValidationError
 
@@ -35,10 +37,13 @@ def test_a_configured_origin_is_allowed_too() -> None:
     assert not origin_allowed("http://a.example", "palabra.example.org", extra)
 
 
+@pytest.mark.parametrize("env", ["production", "test"])
 @pytest.mark.parametrize("key", ["", "short", "changeme", "x" * 31])
-def test_production_refuses_a_missing_default_or_short_secret_key(key: str) -> None:
+def test_outside_development_a_missing_default_or_short_secret_key_is_refused(
+    env: Literal["production", "test"], key: str
+) -> None:
     with pytest.raises(ValidationError, match="PALABRA_SECRET_KEY"):
-        Settings(env="production", secret_key=key)
+        Settings(env=env, secret_key=key)
 
 
 def test_production_starts_with_a_long_random_secret_key() -> None:
