@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-cluster test lint typecheck pytest browser clean
+# The suite runs on SQLite, then again on PostgreSQL when it answers at POSTGRES_URL.
+POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+POSTGRES_ANSWERS = $(BIN)/python -c 'import sys, sqlalchemy; sqlalchemy.create_engine( \
+	sys.argv[1], connect_args={"connect_timeout": 3}).connect()' '$(POSTGRES_URL)' >/dev/null 2>&1
+
+.PHONY: run run-cluster test lint typecheck pytest pytest-sqlite pytest-postgres services browser clean
 
 run: $(STAMP)
 	$(BIN)/python -m app run
@@ -28,8 +33,24 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# PostgreSQL is asked first, so that the run ends with pytest's summary either way.
 pytest: $(STAMP)
-	$(BIN)/pytest
+	@if $(POSTGRES_ANSWERS); then \
+	  $(MAKE) --no-print-directory pytest-sqlite pytest-postgres; \
+	else \
+	  echo "PostgreSQL is not reachable at $(POSTGRES_URL); skipping the PostgreSQL run"; \
+	  $(MAKE) --no-print-directory pytest-sqlite; \
+	fi
+
+pytest-sqlite: $(STAMP)
+	PALABRA_TEST_DATABASE_URL= $(BIN)/pytest
+
+pytest-postgres: $(STAMP)
+	PALABRA_TEST_DATABASE_URL='$(POSTGRES_URL)' $(BIN)/pytest
+
+# Starts this machine's PostgreSQL and Redis if they are down (what CI does first).
+services:
+	scripts/services
 
 # The browser test drives Debian's Chromium; Playwright's own browser downloads are not used.
 browser:

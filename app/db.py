@@ -1,7 +1,10 @@
-"""Engine and sessions.
+"""Engine and sessions, on SQLite or PostgreSQL.
 
 SQLite runs in WAL mode with a busy timeout, and a write session takes the write lock
 when it begins (``BEGIN IMMEDIATE``): two writers queue instead of one failing halfway.
+On PostgreSQL the writers of one event queue on its row (``events.lock``); a writer that
+waits past the lock timeout, or loses a deadlock or serialization race, is told the room
+is busy, as on SQLite.
 After a write session commits, each event it changed is handed to ``on_change`` so the
 live layer can tell the screens (principle 3: publish after commit).
 """
@@ -13,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, ExceptionContext, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,14 +27,22 @@ from app.services.errors import DomainError
 
 ChangeListener = Callable[[int, int], None]
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+# How long a writer waits for the one before it before the room is "busy".
+BUSY_TIMEOUT_MS = 10_000
+
+# lock_not_available (the lock timeout), deadlock_detected, serialization_failure: the
+# transaction lost a race and was rolled back; trying again may well succeed.
+POSTGRESQL_BUSY_STATES = frozenset({"55P03", "40P01", "40001"})
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``, with SQLite tuned for one file shared by readers and a writer."""
+    """An engine for ``url``: a SQLite file or a PostgreSQL database."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=80)
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        return _postgresql_engine(url)
+    if backend != "sqlite":
+        raise ValueError(f"Palabra runs on SQLite or PostgreSQL, not {backend}")
 
     if parsed.database and parsed.database != ":memory:":
         from pathlib import Path
@@ -39,7 +50,7 @@ def make_engine(url: str) -> Engine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         # Up to the 40 threads of the server's pool hold a connection at once; keep that
         # many open, since a fresh SQLite connection starts with a cold cache.
         pool_size=40,
@@ -52,7 +63,7 @@ def make_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -66,7 +77,7 @@ def make_engine(url: str) -> Engine:
         if not connection.get_execution_options().get("sqlite_immediate", False):
             connection.exec_driver_sql("BEGIN")
             return
-        if not writer_lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        if not writer_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
             raise DatabaseBusy()
         connection.info[_HOLDS_WRITER_LOCK] = True
         try:
@@ -95,6 +106,27 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _postgresql_engine(url: str) -> Engine:
+    engine = create_engine(
+        url,
+        # A connection the server dropped (a restart) is replaced before it is handed out.
+        pool_pre_ping=True,
+        # Two cores run a handful of queries at once: keep ten connections open, and let a
+        # burst borrow one for each of the server's 40 threads and its event loop; 50 at
+        # most per process, half of PostgreSQL's default 100 connections.
+        pool_size=10,
+        max_overflow=40,
+        connect_args={"options": f"-c lock_timeout={BUSY_TIMEOUT_MS}"},
+    )
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        if getattr(context.original_exception, "sqlstate", None) in POSTGRESQL_BUSY_STATES:
+            raise DatabaseBusy() from context.original_exception
+
+    return engine
+
+
 _HOLDS_WRITER_LOCK = "palabra_holds_writer_lock"
 
 
@@ -104,7 +136,7 @@ def _release(info: dict[str, Any], lock: threading.Lock) -> None:
 
 
 class DatabaseBusy(DomainError):
-    """Writers queued longer than the busy timeout: say so rather than fail."""
+    """A writer queued past the busy timeout, or lost a race for a lock: say so, not fail."""
 
     status_code = 503
     message = N_("The room is very busy right now. Please try again in a moment.")

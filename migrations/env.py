@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from app.config import get_settings
 from app.db import make_engine
@@ -11,6 +11,9 @@ from app.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+
+# Any fixed number: PostgreSQL's advisory lock that lets one process migrate at a time.
+MIGRATION_LOCK = 0x70616C61
 
 
 def run_migrations(connection: Connection) -> None:
@@ -20,6 +23,9 @@ def run_migrations(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Two processes starting at once (workers, containers) migrate one after the other.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 

@@ -164,13 +164,13 @@ def optional_id(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not re.fullmatch(r"[0-9]{1,18}", value):
+    if not re.fullmatch(r"[0-9]{1,9}", value):
         raise InvalidInput()
     return int(value)
 
 
-# Ids: a number the database can hold and JSON Schema tools read exactly, or a clear 422.
-MAX_ID = 2**53 - 1
+# Ids: a number the database can hold (PostgreSQL's INTEGER), or a clear 422.
+MAX_ID = 2**31 - 1
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 QuestionId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
@@ -189,8 +189,8 @@ SpeakingTimeField = Annotated[str, _service_checked(10, pattern=SPEAKING_TIME)]
 # A segment's speaking time may be emptied: the segment then takes the event's.
 SegmentSpeakingTimeField = Annotated[str, _service_checked(10, pattern=f"^$|{SPEAKING_TIME}")]
 
-# A form's optional id: digits, or nothing.
-OPTIONAL_ID = r"^\s*(?:[0-9]{1,18})?\s*$"
+# A form's optional id: up to nine digits (any such number fits MAX_ID), or nothing.
+OPTIONAL_ID = r"^\s*(?:[0-9]{1,9})?\s*$"
 
 
 def seen_version(

@@ -12,6 +12,7 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.i18n import N_
@@ -48,7 +49,11 @@ def create(*, db: Session, username: str, name: str, password: str) -> Account:
         created_at=utcnow(),
     )
     db.add(account)
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError:  # created by someone else in the meantime
+        db.rollback()
+        raise UsernameTaken(username=username) from None
     return account
 
 
@@ -108,6 +113,8 @@ def signed_in(*, db: Session, account_id: int, generation: int) -> Account | Non
 
 
 def _find(db: Session, username: str) -> Account | None:
+    if "\x00" in username:  # PostgreSQL refuses one in a query; no username has one
+        return None
     return db.scalar(select(Account).where(Account.username == username))
 
 

@@ -31,7 +31,8 @@ def normalise_code(code: str) -> str:
 
 
 def get_by_slug(*, db: Session, slug: str) -> Event:
-    event = db.scalar(select(Event).where(Event.slug == slug))
+    # PostgreSQL refuses a NUL character in a query; no slug has one.
+    event = None if "\x00" in slug else db.scalar(select(Event).where(Event.slug == slug))
     if event is None:
         raise NotFound(N_("There is no event at this address."))
     return event

@@ -134,13 +134,13 @@ def stop(process: subprocess.Popen[str]) -> None:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def server(database_url: str) -> Iterator[Server]:
     """``python -m app run`` on a free port with its own database, stopped afterwards."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "PALABRA_DATABASE_URL": f"sqlite:///{tmp_path / 'palabra.db'}",
+        "PALABRA_DATABASE_URL": database_url,
         "PALABRA_SECRET_KEY": SECRET_KEY,
         "PALABRA_HOST": "127.0.0.1",
         "PALABRA_PORT": str(port),

@@ -1,4 +1,7 @@
-"""A burst of phones tapping at once: everyone gets in, exactly once, nobody gets a 500."""
+"""A burst of phones tapping at once: everyone gets in, exactly once, nobody gets a 500.
+
+These run on SQLite and on PostgreSQL (``PALABRA_TEST_DATABASE_URL``) alike.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from tests.live.test_sockets import facilitator_client, phone, seed
 pytestmark = pytest.mark.anyio
 
 PHONES = 150
+TAPS = 10
 
 
 async def test_a_burst_of_requests_puts_everyone_on_the_list_once(
@@ -47,6 +51,32 @@ async def test_a_burst_of_requests_puts_everyone_on_the_list_once(
     assert all(r.status is TurnStatus.WAITING for r in waiting)
     arrival = sorted(waiting, key=lambda r: (r.requested_at, r.id))
     assert [r.id for r in waiting] == [r.id for r in arrival]
+
+
+async def test_one_phone_tapping_many_times_at_once_is_on_the_list_once(
+    live_server: LiveServer,
+) -> None:
+    event = seed(live_server)
+    facilitator = await facilitator_client(live_server, event)
+    await facilitator.post(f"/f/{event.slug}/topics/next")
+    client = await phone(live_server, event, "Ana")
+    statuses: list[int] = []
+
+    async def tap() -> None:
+        response = await client.post(f"/e/{event.slug}/floor", data={"kind": "reply"})
+        statuses.append(response.status_code)
+
+    with anyio.fail_after(30):
+        async with anyio.create_task_group() as taps:
+            for _ in range(TAPS):
+                taps.start_soon(tap)
+
+    assert statuses == [200] * TAPS
+    with live_server.app.state.database.reading() as db:
+        topic = events.open_topic(db=db, event_id=event.id)
+        assert topic is not None
+        waiting = floor.waiting_list(db=db, topic_id=topic.id)
+    assert [r.participant.name for r in waiting] == ["Ana"]
 
 
 async def test_two_facilitators_pressing_next_together_advance_the_list_once(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import FloorRequest, TurnKind
 from app.models.floor import TurnStatus
+from app.services import floor
+from app.services.floor import active_request
 from tests.factories import at, make_event, make_participant, make_request, open_first_topic
 
 
@@ -40,3 +44,23 @@ def test_two_speakers_at_once_are_refused(db: Session) -> None:
     b.status = TurnStatus.SPEAKING
     with pytest.raises(IntegrityError):
         db.flush()
+
+
+def test_a_request_the_schema_refuses_as_a_repeat_returns_the_one_it_kept(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = make_event(db)
+    open_first_topic(db, event)
+    ana = make_participant(db, event)
+    first = make_request(db, event, ana)
+    looks = 0
+
+    def first_look_misses(**where: Any) -> FloorRequest | None:
+        # As when another transaction queued Ana after this one looked: only the index knows.
+        nonlocal looks
+        looks += 1
+        return None if looks == 1 else active_request(**where)
+
+    monkeypatch.setattr(floor, "active_request", first_look_misses)
+    again = make_request(db, event, ana, kind=TurnKind.REPLY)
+    assert (again.id, looks) == (first.id, 2)
