@@ -1,6 +1,7 @@
 """A burst of floor requests: P phones tap "request the floor" at the same moment.
 
-Starts Palabra (SQLite, one process) on a free port, joins P phones, opens a topic, then
+Starts Palabra on a free port (SQLite and one process, or the database, broadcast and
+workers given, as in fanout.py), joins P phones, opens a topic, then
 fires every phone's request at once and reports how long the burst took, the latency of
 the requests, and their statuses. Only loopback traffic, bounded in count and time.
 
@@ -18,14 +19,25 @@ from collections import Counter
 
 import httpx
 
-from benchmarks.fanout import HTMX, free_port, start_server, wait_until_up, with_token
+from benchmarks.fanout import (
+    HTMX,
+    Setup,
+    add_setup_arguments,
+    database,
+    free_port,
+    setup_from,
+    signed_in,
+    start_server,
+    wait_until_up,
+    with_token,
+)
 
 
-async def burst(phones: int) -> dict[str, object]:
+async def burst(setup: Setup, phones: int) -> dict[str, object]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as workdir:
-        server, links = start_server(port, workdir)
+    with tempfile.TemporaryDirectory() as workdir, database(setup, workdir) as url:
+        server, links = start_server(port, url, setup)
         try:
             await wait_until_up(base)
             return await measure(base, links, phones)
@@ -35,10 +47,9 @@ async def burst(phones: int) -> dict[str, object]:
 
 
 async def measure(base: str, links: dict[str, str], phones: int) -> dict[str, object]:
-    slug = links["facilitator"].split("/")[2].split("?")[0]
+    slug = links["facilitator"].split("/")[2]
     async with httpx.AsyncClient(base_url=base, headers=HTMX) as facilitator:
-        await with_token(facilitator)
-        await facilitator.get(links["facilitator"])
+        await signed_in(facilitator)
         await facilitator.post(f"/f/{slug}/topics/next")
     phones_seen: list[dict[str, str]] = []
     async with httpx.AsyncClient(base_url=base) as joiner:
@@ -76,7 +87,10 @@ async def measure(base: str, links: dict[str, str], phones: int) -> dict[str, ob
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--phones", type=int, default=300)
-    print(asyncio.run(burst(parser.parse_args().phones)))
+    add_setup_arguments(parser)
+    args = parser.parse_args()
+    setup = setup_from(args)
+    print({"setup": setup.describe(), **asyncio.run(burst(setup, args.phones))})
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 """Fan-out latency: one facilitator action reaching every open screen.
 
-Starts Palabra (SQLite, one process) on a free port, opens N projector sockets and P phone
+Starts Palabra on a free port (SQLite and one process, or the database, broadcast and
+workers given), opens N projector sockets and P phone
 sockets (each phone joined and on the list), then presses "call next speaker" (or "+30 s"
 once nobody waits) and measures, for each action, the time from sending the request until
 the last socket has received the new state. Only loopback traffic, bounded in count and time.
 
     .venv/bin/python -m benchmarks.fanout --projectors 50 --phones 300 --actions 20
+    .venv/bin/python -m benchmarks.fanout --postgres postgresql+psycopg://postgres@127.0.0.1/test \
+        --broadcast redis://127.0.0.1:6379/0 --workers 2
 """
 
 from __future__ import annotations
@@ -21,13 +24,63 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from websockets.asyncio.client import ClientConnection, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 HTMX = {"HX-Request": "true"}
+FACILITATOR, PASSWORD = "bench", "a benchmark's passphrase"
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Where the server under measure keeps its state, and how many processes serve."""
+
+    postgres: str | None = None  # a PostgreSQL server's URL; a fresh database is made on it
+    broadcast: str = "memory://"
+    workers: int = 1
+
+    def describe(self) -> str:
+        database = "PostgreSQL" if self.postgres else "SQLite"
+        broadcast = "Redis" if self.broadcast.startswith("redis") else "memory"
+        return f"{database}, {broadcast} broadcast, {self.workers} worker(s)"
+
+
+def add_setup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--postgres", help="a PostgreSQL server URL (default: SQLite)")
+    parser.add_argument("--broadcast", default="memory://", help="PALABRA_BROADCAST_URL")
+    parser.add_argument("--workers", type=int, default=1)
+
+
+def setup_from(args: argparse.Namespace) -> Setup:
+    return Setup(postgres=args.postgres, broadcast=args.broadcast, workers=args.workers)
+
+
+@contextmanager
+def database(setup: Setup, workdir: str) -> Iterator[str]:
+    """The URL of an empty database for one run, dropped afterwards on PostgreSQL."""
+    if setup.postgres is None:
+        yield f"sqlite:///{workdir}/palabra.db"
+        return
+    server = make_url(setup.postgres)
+    name = f"palabra_bench_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def free_port() -> int:
@@ -36,10 +89,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(port: int, workdir: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
+def start_server(
+    port: int, database_url: str, setup: Setup
+) -> tuple[subprocess.Popen[str], dict[str, str]]:
     env = dict(
         os.environ,
-        PALABRA_DATABASE_URL=f"sqlite:///{workdir}/palabra.db",
+        PALABRA_DATABASE_URL=database_url,
+        PALABRA_BROADCAST_URL=setup.broadcast,
         PALABRA_SECRET_KEY="benchmark-secret-key-0123456789abcdef",
         PALABRA_PORT=str(port),
         PALABRA_ENV="test",
@@ -47,8 +103,18 @@ def start_server(port: int, workdir: str) -> tuple[subprocess.Popen[str], dict[s
         PALABRA_RATE_JOIN_PER_ADDRESS="100000/minute",
         PALABRA_RATE_FLOOR_PER_ADDRESS="100000/minute",
     )
+    create = ["facilitator", "create", FACILITATOR, "--name", "Benchmark", "--password-stdin"]
+    subprocess.run(
+        [sys.executable, "-m", "app", *create],
+        cwd=ROOT,
+        env=env,
+        input=PASSWORD + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "app", "run"],
+        [sys.executable, "-m", "app", "run", "--workers", str(setup.workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -79,6 +145,13 @@ async def with_token(client: httpx.AsyncClient) -> httpx.AsyncClient:
     return client
 
 
+async def signed_in(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    await with_token(client)
+    response = await client.post("/login", data={"username": FACILITATOR, "password": PASSWORD})
+    assert response.status_code == 303, response.text
+    return client
+
+
 async def wait_until_up(base: str) -> None:
     async with httpx.AsyncClient(base_url=base) as client:
         for _ in range(200):
@@ -97,11 +170,11 @@ async def drain_until(socket: ClientConnection, marker: str) -> float:
     return time.perf_counter()
 
 
-async def run(projectors: int, phones: int, actions: int) -> dict[str, object]:
+async def run(setup: Setup, projectors: int, phones: int, actions: int) -> dict[str, object]:
     port = free_port()
     base, ws = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as workdir:
-        server, links = start_server(port, workdir)
+    with tempfile.TemporaryDirectory() as workdir, database(setup, workdir) as url:
+        server, links = start_server(port, url, setup)
         try:
             await wait_until_up(base)
             return await measure(base, ws, links, projectors, phones, actions)
@@ -114,9 +187,8 @@ async def measure(
     base: str, ws: str, links: dict[str, str], projectors: int, phones: int, actions: int
 ) -> dict[str, object]:
     limits = httpx.Limits(max_connections=50)
-    facilitator = await with_token(httpx.AsyncClient(base_url=base, headers=HTMX))
-    await facilitator.get(links["facilitator"])
-    slug = links["facilitator"].split("/")[2].split("?")[0]
+    facilitator = await signed_in(httpx.AsyncClient(base_url=base, headers=HTMX))
+    slug = links["facilitator"].split("/")[2]
     await facilitator.post(f"/f/{slug}/topics/next")
 
     phone_cookies = []
@@ -178,8 +250,11 @@ def main() -> None:
     parser.add_argument("--projectors", type=int, default=20)
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--actions", type=int, default=20)
+    add_setup_arguments(parser)
     args = parser.parse_args()
-    print(asyncio.run(run(args.projectors, args.phones, args.actions)))
+    setup = setup_from(args)
+    result = asyncio.run(run(setup, args.projectors, args.phones, args.actions))
+    print({"setup": setup.describe(), **result})
 
 
 if __name__ == "__main__":
