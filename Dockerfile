@@ -1,7 +1,9 @@
 # Palabra in one container: migrates, loads the bundled agenda if the database is empty, serves :8000.
 # Run with a volume for the database and a real secret:
-#   docker run -p 8000:8000 -v palabra:/data -e PALABRA_SECRET_KEY=... \
+#   docker run --name palabra -p 8000:8000 -v palabra:/data -e PALABRA_SECRET_KEY=... \
 #     -e PALABRA_PUBLIC_URL=https://palabra.example.org palabra
+# and make the first facilitator:
+#   docker exec -it palabra python -m app facilitator create USERNAME --name "Full Name"
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
