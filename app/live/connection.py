@@ -39,8 +39,8 @@ class Connection:
     view: str
     locale: str
     participant_id: int | None = None
-    # What let it in: the projector's token or the join generation; when the event's
-    # changes, this socket is closed.
+    # What let it in: the projector's token, the join generation, or the facilitator's
+    # session; once that is no longer current, the next change closes this socket.
     credential: str = ""
     _slots: dict[str, Fragment] = field(default_factory=dict)
     _versions: dict[str, int] = field(default_factory=dict)

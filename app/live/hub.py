@@ -21,7 +21,7 @@ from app.db import Database
 from app.live import frames
 from app.live.broadcast import Broadcast, Change, Resync
 from app.live.connection import Connection, Fragment
-from app.services import screens
+from app.services import accounts, screens
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ class Rendered:
     credentials: dict[str, str] = field(default_factory=dict)
     views: dict[tuple[str, str], dict[str, Fragment]] = field(default_factory=dict)
     personal: dict[tuple[int, str], Fragment] = field(default_factory=dict)
+    # The facilitators' sessions still current (see accounts.credential).
+    facilitators: frozenset[str] = frozenset()
 
 
 class Hub:
@@ -144,11 +146,16 @@ class Hub:
         """Read the room once and draw each frame these sockets need once (worker thread)."""
         with self.database.reading() as db:
             room = screens.room(db=db, event_id=event_id)
+            facilitators = (
+                accounts.current_credentials(db=db)
+                if any(c.view == FACILITATOR for c in sockets)
+                else frozenset()
+            )
         credentials = {
             PROJECTOR: room.event.projector_token,
             PARTICIPANT: str(room.event.join_generation),
         }
-        rendered = Rendered(room.version, credentials)
+        rendered = Rendered(room.version, credentials, facilitators=facilitators)
         for c in sockets:
             view_key = (c.view, c.locale)
             if view_key not in rendered.views:
@@ -163,6 +170,12 @@ class Hub:
                     rendered.personal[key] = Fragment.of(text)
         return rendered
 
+    @staticmethod
+    def _no_longer_allowed(c: Connection, rendered: Rendered) -> bool:
+        if c.view == FACILITATOR:
+            return c.credential not in rendered.facilitators
+        return c.credential != rendered.credentials[c.view]
+
     def _render_view(self, room: screens.Room, view: str, locale: str) -> frames.Frame:
         if view == PROJECTOR:
             return frames.projector(room, locale=locale, base_url=self.base_url)
@@ -173,7 +186,7 @@ class Hub:
     def _deliver(self, sockets: list[Connection], rendered: Rendered) -> None:
         """Offer each socket the shared text of its view, and a phone its own turn."""
         for c in sockets:
-            if c.view in rendered.credentials and c.credential != rendered.credentials[c.view]:
+            if self._no_longer_allowed(c, rendered):
                 # Its link was renewed, or sessions were ended: it may not see any more.
                 self.disconnect(c)
                 closing = asyncio.create_task(c.websocket.close(code=1008))

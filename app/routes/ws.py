@@ -16,7 +16,7 @@ from app.live.connection import Connection
 from app.live.hub import FACILITATOR, PARTICIPANT, PROJECTOR, Hub
 from app.models import Event
 from app.routes.deps import locale_for, signed_in_account
-from app.services import events, participants
+from app.services import accounts, events, participants
 from app.services.errors import DomainError
 
 router = APIRouter(prefix="/ws")
@@ -42,7 +42,14 @@ async def facilitator_socket(websocket: WebSocket, slug: str) -> None:
     if event is None or account is None:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
-    await _serve(websocket, Connection(websocket, event.id, FACILITATOR, locale_for(websocket)))
+    connection = Connection(
+        websocket,
+        event.id,
+        FACILITATOR,
+        locale_for(websocket),
+        credential=accounts.credential(account),
+    )
+    await _serve(websocket, connection)
 
 
 @router.websocket("/participant/{slug}")

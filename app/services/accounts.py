@@ -112,6 +112,19 @@ def signed_in(*, db: Session, account_id: int, generation: int) -> Account | Non
     return account
 
 
+def credential(account: Account) -> str:
+    """What a facilitator's open socket holds: it stays open while the session is current."""
+    return f"{account.id}:{account.session_generation}"
+
+
+def current_credentials(*, db: Session) -> frozenset[str]:
+    """The credentials of every session that is still current: of the active accounts."""
+    active = db.execute(
+        select(Account.id, Account.session_generation).where(Account.active.is_(True))
+    )
+    return frozenset(f"{account_id}:{generation}" for account_id, generation in active)
+
+
 def _find(db: Session, username: str) -> Account | None:
     if "\x00" in username:  # PostgreSQL refuses one in a query; no username has one
         return None

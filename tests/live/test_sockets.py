@@ -12,6 +12,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from app.models import Account, Event
+from app.services import accounts
 from tests.factories import PASSWORD, make_account
 from tests.http.helpers import HTMX
 from tests.live.conftest import LiveServer
@@ -261,6 +262,25 @@ async def test_a_page_of_another_site_cannot_open_the_facilitators_socket(
     monkeypatch.setattr("app.access.origin_allowed", lambda *_: True)  # the defence off
     stolen = await facilitator_socket_from(live_server, event, facilitator, "https://evil.example")
     assert "Salud" in stolen
+
+
+async def test_a_disabled_facilitators_console_closes_at_the_next_change(
+    live_server: LiveServer,
+) -> None:
+    event = seed(live_server)
+    ana = await facilitator_client(live_server, event, "ana")
+    bruno = await facilitator_client(live_server, event, "bruno")
+    cookies = "; ".join(f"{k}={v}" for k, v in ana.cookies.items())
+    url = f"{live_server.ws}/ws/facilitator/{event.slug}"
+    async with connect(url, additional_headers={"Cookie": cookies}) as console:
+        await regions(console, "fac-agenda", "fac-floor")
+        with live_server.app.state.database.writing() as db:
+            accounts.set_active(db=db, username="ana", active=False)
+        await bruno.post(f"/f/{event.slug}/topics/next")
+        with anyio.fail_after(WAIT), pytest.raises(ConnectionClosed) as closed:
+            while True:
+                assert "Salud" not in str(await console.recv()), "a disabled account saw it"
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
 
 
 async def test_an_open_projector_closes_when_its_link_is_renewed(live_server: LiveServer) -> None:
