@@ -11,9 +11,9 @@ from fastapi.staticfiles import StaticFiles
 from app.config import ROOT, Settings, get_settings
 from app.csrf import TokenCookie
 from app.db import Database
-from app.live.broadcast import from_url
+from app.live.broadcast import from_url, redis_target
 from app.live.hub import Hub
-from app.ratelimit import RateLimiter
+from app.ratelimit import Limiter, RateLimiter, RedisRateLimiter
 from app.routes import accounts, audit, errors, facilitator, health, participant, projector, ws
 from app.security import SecurityHeaders
 from app.services.events import Stale
@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database=database, broadcast=from_url(settings.broadcast_url), base_url=settings.base_url
     )
     database.on_change = hub.publish_threadsafe
+    limiter = limiter_for(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -34,13 +35,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await hub.stop()
+            limiter.close()
             database.dispose()
 
     app = FastAPI(title="Palabra", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.database = database
     app.state.hub = hub
-    app.state.limiter = RateLimiter()
+    app.state.limiter = limiter
     errors.install(app)
     app.add_exception_handler(Stale, facilitator.answer_stale)
     app.add_middleware(TokenCookie)
@@ -49,3 +51,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (participant, accounts, facilitator, audit, projector, ws, health):
         app.include_router(module.router)
     return app
+
+
+def limiter_for(settings: Settings) -> Limiter:
+    """Counts in this process, or in the broadcast's Redis, shared by every worker."""
+    target = redis_target(settings.broadcast_url)
+    if target is None:
+        return RateLimiter()
+    url, channel = target
+    return RedisRateLimiter(url, prefix=f"{channel}:rate:")

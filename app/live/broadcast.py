@@ -208,16 +208,25 @@ def _client(url: str, retry: Retry) -> Redis:
     )
 
 
+def redis_target(url: str) -> tuple[str, str] | None:
+    """(Redis connection URL, channel) of a redis:// or rediss:// URL; None for another."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss"):
+        return None
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    channel = dict(query).get("channel") or DEFAULT_CHANNEL
+    rest = urlencode([(key, value) for key, value in query if key != "channel"])
+    return urlunsplit(parts._replace(query=rest)), channel
+
+
 def from_url(url: str) -> Broadcast:
     """The backend a URL names: memory://, or redis:// or rediss:// with ``?channel=NAME``."""
     parts = urlsplit(url)
     if parts.scheme == "memory":
         return MemoryBroadcast()
-    if parts.scheme in ("redis", "rediss"):
-        query = parse_qsl(parts.query, keep_blank_values=True)
-        channel = dict(query).get("channel") or DEFAULT_CHANNEL
-        rest = urlencode([(key, value) for key, value in query if key != "channel"])
-        return RedisBroadcast(urlunsplit(parts._replace(query=rest)), channel=channel)
+    if (target := redis_target(url)) is not None:
+        connection_url, channel = target
+        return RedisBroadcast(connection_url, channel=channel)
     # The URL itself may hold a password: name only its scheme.
     scheme = f"{parts.scheme}://" if parts.scheme else "(none)"
     raise ValueError(

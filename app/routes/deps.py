@@ -16,7 +16,7 @@ from app.config import Settings
 from app.db import Database
 from app.i18n import DEFAULT_LOCALE, N_
 from app.models import Account, Event, Participant
-from app.ratelimit import RateLimiter, Rule
+from app.ratelimit import Limiter, Rule
 from app.services import accounts, audit, events, participants
 from app.services.agenda_file import SPEAKING_TIME
 from app.services.errors import DomainError, InvalidInput
@@ -215,7 +215,7 @@ class TooManyTries(DomainError):
 
 
 def _limit(request: Request, key: str, rule: str) -> None:
-    limiter: RateLimiter = request.app.state.limiter
+    limiter: Limiter = request.app.state.limiter
     wait = limiter.hit(key, Rule.parse(rule))
     if wait is not None:
         raise TooManyTries(wait)
