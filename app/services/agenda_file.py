@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -24,8 +26,28 @@ from pydantic import (
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 2_000_000
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+def _no_controls(value: str) -> str:
+    """Text on every screen: no control characters (NUL, bell…), line breaks and tabs aside."""
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+        raise ValueError("contains a control character")
+    return value
+
+
+NoControls = AfterValidator(_no_controls)
+# Stripped, 1 character or more, and no longer than its database column.
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000), NoControls
+]
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoControls
+]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NoControls
+]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControls
+]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
@@ -44,7 +66,7 @@ class _Strict(BaseModel):
 
 class NamedItem(_Strict):
     key: Key
-    name: Line
+    name: Name
 
 
 class TopicSpec(_Strict):
@@ -55,7 +77,7 @@ class TopicSpec(_Strict):
 class SegmentSpec(_Strict):
     number: int = Field(ge=1, le=999)
     title: Line
-    framing: str = Field(default="", max_length=20_000)
+    framing: Annotated[str, Field(max_length=20_000), NoControls] = ""
     speaking_time: int | None = None
     topics: list[TopicSpec] = Field(min_length=1, max_length=100)
 
@@ -67,16 +89,16 @@ class SegmentSpec(_Strict):
 
 class EventSpec(_Strict):
     slug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
-    title: Line
-    theme: str = Field(default="", max_length=300)
-    place: str = Field(default="", max_length=200)
+    title: Title
+    theme: Annotated[str, Field(max_length=300), NoControls] = ""
+    place: Annotated[str, Field(max_length=200), NoControls] = ""
     starts_on: date
     ends_on: date
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
     # None: the server's default (PALABRA_SPEAKING_TIME_SECONDS).
     speaking_time: int | None = None
     organisers: list[Line] = Field(default_factory=list, max_length=50)
-    objective: str = Field(default="", max_length=20_000)
+    objective: Annotated[str, Field(max_length=20_000), NoControls] = ""
 
     @field_validator("speaking_time", mode="before")
     @classmethod

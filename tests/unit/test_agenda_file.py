@@ -102,6 +102,31 @@ colour = "blue"
     assert "segments[1].colour: unknown field" in problems
 
 
+def test_what_the_database_cannot_hold_is_refused_before_loading() -> None:
+    too_long_title = "T" * 301
+    content = f"""
+format = 1
+actor_types = [{{ key = "state", name = "{"N" * 201}" }}]
+[event]
+slug = "ok-slug"
+title = "{too_long_title}"
+starts_on = 2024-05-16
+ends_on = 2024-05-17
+language = "es"
+[[segments]]
+number = 1
+title = "S\\u0000"
+topics = [{{ title = "Topic", questions = ["Why?\\u0007"] }}]
+""".encode()
+    with pytest.raises(AgendaFileError) as raised:
+        parse_agenda(content)
+    problems = "\n".join(raised.value.problems)
+    assert "event.title: String should have at most 300 characters" in problems
+    assert "actor_types[1].name: String should have at most 200 characters" in problems
+    assert "segments[1].title: contains a control character" in problems
+    assert "segments[1].topics[1].questions[1]: contains a control character" in problems
+
+
 def test_repeated_segment_numbers_are_refused() -> None:
     segment = b'[[segments]]\nnumber = 1\ntitle = "S"\ntopics = [{ title = "T" }]\n'
     content = (
