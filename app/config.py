@@ -46,9 +46,11 @@ class Settings(BaseSettings):
     rate_join_per_address: str = "120/minute"
     rate_floor_per_device: str = "20/minute"
     rate_floor_per_address: str = "600/minute"
-    # Sign-in tries per address and per username; a wrong password counts like a right one.
+    # Sign-in tries from one address (any usernames), at one username from one address, and
+    # at one username from everywhere; a wrong password counts like a right one.
     rate_login_per_address: str = "30/minute"
     rate_login_per_account: str = "10/minute"
+    rate_login_per_account_everywhere: str = "100/minute"
     # How long a facilitator stays signed in.
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
 
@@ -72,6 +74,7 @@ class Settings(BaseSettings):
         "rate_floor_per_address",
         "rate_login_per_address",
         "rate_login_per_account",
+        "rate_login_per_account_everywhere",
     )
     @classmethod
     def _valid_rate(cls, value: str) -> str:

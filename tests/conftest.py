@@ -143,6 +143,7 @@ def settings(database_url: str) -> Settings:
         rate_floor_per_device="100000/minute",
         rate_login_per_address="100000/minute",
         rate_login_per_account="100000/minute",
+        rate_login_per_account_everywhere="100000/minute",
     )
 
 

@@ -239,5 +239,12 @@ def limit_logins_by_address(request: Request, settings: AppSettings) -> None:
 
 
 def limit_logins(request: Request, settings: Settings, username: str) -> None:
-    """Per username too: guessing one facilitator's password from many addresses is slow."""
-    _limit(request, f"login:account:{username.strip().lower()}", settings.rate_login_per_account)
+    """Per username from one address, and per username from everywhere, far higher.
+
+    Guessing one facilitator's password is slow from one address and from many; somebody
+    else's tries at a username do not lock its facilitator out unless they come from many
+    addresses at once.
+    """
+    account = f"login:account:{username.strip().lower()}"
+    _limit(request, f"{account}:{_address(request)}", settings.rate_login_per_account)
+    _limit(request, account, settings.rate_login_per_account_everywhere)

@@ -88,7 +88,10 @@ def reset_password(*, db: Session, username: str, password: str) -> Account:
 
 
 def authenticate(*, db: Session, username: str, password: str) -> Account | None:
-    """The active account with this name and password, or None (never saying which was wrong)."""
+    """The active account with this name and password, or None (never saying which was wrong).
+
+    Reads only: a hash made with older parameters keeps working (a reset renews it).
+    """
     account = _find(db, username.strip().lower()) if len(username) <= 60 else None
     if len(password) > PASSWORD_MAX:
         return None
@@ -98,9 +101,6 @@ def authenticate(*, db: Session, username: str, password: str) -> Account | None
         return None
     if account is None or not account.active:
         return None
-    if _hasher.check_needs_rehash(account.password_hash):
-        account.password_hash = _hasher.hash(password)
-        db.commit()
     return account
 
 

@@ -76,6 +76,19 @@ def test_guessing_a_facilitators_password_is_slowed_down(strict_client: TestClie
     assert "palabra_session" not in refused.headers.get("set-cookie", "")
 
 
+def test_somebody_guessing_from_one_address_does_not_lock_the_facilitator_out(
+    strict_client: TestClient,
+) -> None:
+    ensure_account(strict_client)
+    for _ in range(4):
+        strict_client.post("/login", data={"username": "ana", "password": "guess-guess"})
+    facilitator = with_token(TestClient(strict_client.app, client=("192.0.2.7", 50000)))
+    signed_in = facilitator.post(
+        "/login", data={"username": "ana", "password": PASSWORD}, follow_redirects=False
+    )
+    assert signed_in.status_code == 303
+
+
 def test_trying_many_usernames_from_one_address_is_slowed_down(
     strict_client: TestClient,
 ) -> None:
