@@ -20,9 +20,8 @@ from app.ratelimit import Limiter, Rule
 from app.services import accounts, audit, events, participants
 from app.services.agenda_file import SPEAKING_TIME
 from app.services.errors import DomainError, InvalidInput
-from app.services.floor import SUMMARY_MAX
 from app.services.participants import COUNTRY_MAX, NAME_MAX, ORGANISATION_MAX
-from app.services.text import VISIBLE
+from app.services.text import SPACE, SPACE_CLASS, VISIBLE
 
 
 class NotSignedIn(DomainError):
@@ -161,7 +160,7 @@ CurrentParticipant = Annotated[Participant, Depends(current_participant)]
 
 def optional_id(value: str) -> int | None:
     """A form's optional id field: empty means none."""
-    value = value.strip()
+    value = value.strip(SPACE)
     if not value:
         return None
     if not re.fullmatch(r"[0-9]{1,9}", value):
@@ -184,13 +183,16 @@ def _service_checked(read_max: int, **accepted: Any) -> Any:
 NameField = Annotated[str, _service_checked(1000, maxLength=NAME_MAX, pattern=VISIBLE)]
 OrganisationField = Annotated[str, _service_checked(1000, maxLength=ORGANISATION_MAX)]
 CountryField = Annotated[str, _service_checked(1000, maxLength=COUNTRY_MAX)]
-SummaryField = Annotated[str, _service_checked(20_000, maxLength=SUMMARY_MAX, pattern=VISIBLE)]
+# A summary's limit is on the text as cleaned (a browser sends a line break as two characters).
+SummaryField = Annotated[str, _service_checked(20_000, pattern=VISIBLE)]
 SpeakingTimeField = Annotated[str, _service_checked(10, pattern=SPEAKING_TIME)]
 # A segment's speaking time may be emptied: the segment then takes the event's.
-SegmentSpeakingTimeField = Annotated[str, _service_checked(10, pattern=f"^$|{SPEAKING_TIME}")]
+SegmentSpeakingTimeField = Annotated[
+    str, _service_checked(10, pattern=f"^{SPACE_CLASS}*$|{SPEAKING_TIME}")
+]
 
 # A form's optional id: up to nine digits (any such number fits MAX_ID), or nothing.
-OPTIONAL_ID = r"^\s*(?:[0-9]{1,9})?\s*$"
+OPTIONAL_ID = f"^{SPACE_CLASS}*(?:[0-9]{{1,9}})?{SPACE_CLASS}*$"
 
 
 def seen_version(

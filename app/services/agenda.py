@@ -18,6 +18,7 @@ from app.services import audit, events, timer, turns
 from app.services.agenda_file import AgendaSpec, parse_speaking_time
 from app.services.clock import utcnow
 from app.services.errors import DomainError, InvalidInput, NotFound, StageError
+from app.services.text import SPACE
 
 
 class EventExists(DomainError):
@@ -312,9 +313,9 @@ def set_speaking_time(
 
 
 def _speaking_seconds(value: str, *, allow_empty: bool) -> int | None:
-    if allow_empty and not value.strip():
+    value = value.strip(SPACE)
+    if allow_empty and not value:
         return None
-    value = value.strip()
     try:
         return parse_speaking_time(int(value) if re.fullmatch("[0-9]+", value) else value)
     except ValueError:

@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from app.services.text import SPACE, SPACE_CLASS
+
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 2_000_000
 
@@ -144,8 +146,8 @@ _TIME = re.compile(r"^([0-9]{1,2}):([0-5][0-9])$")
 # What parse_speaking_time accepts from a form, as one pattern for the form's schema:
 # seconds from 10 to 3600 (leading zeros allowed), or minutes:seconds from 0:10 to 60:00.
 SPEAKING_TIME = (
-    r"^\s*(?:0*(?:[1-9][0-9]|[1-9][0-9]{2}|[12][0-9]{3}|3[0-5][0-9]{2}|3600)"
-    r"|0?0:[1-5][0-9]|0?[1-9]:[0-5][0-9]|[1-5][0-9]:[0-5][0-9]|60:00)\s*$"
+    rf"^{SPACE_CLASS}*(?:0*(?:[1-9][0-9]|[1-9][0-9]{{2}}|[12][0-9]{{3}}|3[0-5][0-9]{{2}}|3600)"
+    rf"|0?0:[1-5][0-9]|0?[1-9]:[0-5][0-9]|[1-5][0-9]:[0-5][0-9]|60:00){SPACE_CLASS}*$"
 )
 
 
@@ -155,7 +157,7 @@ def parse_speaking_time(value: Any) -> int:
         raise ValueError('speaking time must be "m:ss" or seconds')
     if isinstance(value, int):
         seconds = value
-    elif isinstance(value, str) and (match := _TIME.match(value.strip())):
+    elif isinstance(value, str) and (match := _TIME.match(value.strip(SPACE))):
         seconds = int(match[1]) * 60 + int(match[2])
     else:
         raise ValueError('speaking time must be "m:ss" or seconds')

@@ -14,13 +14,28 @@ BIDI_CONTROLS = frozenset(
 )
 
 
-# A character that shows: not white space, a control, a bidirectional control, or zero-width.
-# Routes give it to forms as a pattern (a required field must hold one); _checked agrees.
-VISIBLE = "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff]"
+# White space as form patterns read it everywhere (Python, pydantic's and schema tools'
+# regular expressions agree only on these): what a form's field may be padded with.
+SPACE = " \t\n\r\f\v"
+SPACE_CLASS = "[ \\t\\n\\r\\f\\v]"
+
+# A character that shows: not white space (Unicode's), a control, a bidirectional control,
+# a zero-width or filler character, a soft hyphen or a variation selector. Routes give it to
+# forms as a pattern (a required field must hold one); _checked agrees.
+VISIBLE = (
+    "[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f-\\xa0\\xad\\u034f\\u061c\\u115f\\u1160\\u1680\\u180e"
+    "\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u3000\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0"
+    "\\U000e0000-\\U000e0fff]"
+)
 
 
 def clean_line(value: str, *, limit: int, field: str, required: bool = False) -> str:
-    """One line of text: controls dropped, runs of white space folded to one space."""
+    """One line of text: controls dropped, runs of white space folded to one space.
+
+    No longer than ``limit`` as typed either: a form field's length is its bound.
+    """
+    if len(value) > limit:
+        raise InvalidInput(N_("{field} has at most {limit} characters."), field=field, limit=limit)
     cleaned = " ".join(_printable(value).split())
     return _checked(cleaned, limit=limit, field=field, required=required)
 
