@@ -149,7 +149,14 @@ class Database:
         self.engine = make_engine(url)
         self.on_change = on_change
         writer = self.engine.execution_options(sqlite_immediate=True)
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        # A read of the room is one snapshot: SQLite's read transactions are; PostgreSQL's
+        # are at REPEATABLE READ, not READ COMMITTED, where each statement sees the latest.
+        reader = (
+            self.engine.execution_options(isolation_level="REPEATABLE READ")
+            if self.engine.dialect.name == "postgresql"
+            else self.engine
+        )
+        self._read = sessionmaker(reader, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
         event.listen(self._write, "after_commit", self._after_commit)
         event.listen(self._write, "after_rollback", _forget_changes)

@@ -25,6 +25,8 @@ def run_migrations(connection: Connection) -> None:
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
             # Two processes starting at once (workers, containers) migrate one after the other.
+            # As long as the other's migration takes: not the writers' lock timeout.
+            connection.execute(text("SET LOCAL lock_timeout = 0"))
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
