@@ -129,6 +129,14 @@ def _run(settings: Settings, workers: int) -> int:
     from app.services import accounts, agenda, events
     from app.services.agenda_file import read_agenda
 
+    if settings.env == "production" and not settings.base_url.startswith("https://"):
+        print(
+            f"Warning: PALABRA_ENV=production serves {settings.base_url}, not https://: browsers"
+            " keep Palabra's cookies (all Secure in production) only over HTTPS, so nobody"
+            " could stay signed in or joined. Serve it behind HTTPS and set PALABRA_PUBLIC_URL"
+            " to the https:// address.",
+            file=sys.stderr,
+        )
     if workers > 1 and urlsplit(settings.broadcast_url).scheme == "memory":
         print(
             f"python -m app run: {workers} workers need PALABRA_BROADCAST_URL=redis://HOST:6379/0:"

@@ -32,8 +32,9 @@ class ForgedRequest(DomainError):
 class TokenCookie:
     """Pure ASGI middleware: every HTTP request knows its browser's token; new ones get one."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, secure: bool = False) -> None:
         self.app = app
+        self.secure = secure  # Secure as the settings say, or on a request over HTTPS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -47,7 +48,8 @@ class TokenCookie:
 
         async def send_with_cookie(message: Message) -> None:
             if new and message["type"] == "http.response.start":
-                secure = "; Secure" if scope.get("scheme") == "https" else ""
+                https = self.secure or scope.get("scheme") == "https"
+                secure = "; Secure" if https else ""
                 cookie = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
                 message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
             await send(message)

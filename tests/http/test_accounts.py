@@ -13,7 +13,6 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from app.services import accounts
-from tests.conftest import SECRET
 from tests.factories import PASSWORD
 from tests.http.helpers import (
     HTMX,
@@ -106,10 +105,14 @@ def test_over_https_the_session_cookie_is_secure_and_host_only(https_client: Tes
     assert https_client.get("/f").status_code == 200
 
 
-def test_in_production_cookies_are_secure_even_behind_a_plain_http_hop() -> None:
-    production = Settings(env="production", secret_key=SECRET, public_url="")
-    assert production.secure_cookies
+def test_in_production_every_cookie_is_secure_even_behind_a_plain_http_hop(
+    settings: Settings,
+) -> None:
+    production = settings.model_copy(update={"env": "production"})
     assert access.session_cookie_name(secure=production.secure_cookies).startswith("__Host-")
+    with TestClient(create_app(production)) as client:
+        anti_forgery = client.get("/").headers["set-cookie"]
+    assert anti_forgery.startswith("palabra_csrf=") and "; Secure" in anti_forgery
 
 
 def test_signing_out_ends_the_session_in_this_browser(client: TestClient) -> None:
