@@ -5,18 +5,35 @@ Every region Palabra sends holds its whole state, so only the latest text for ea
 differs from what the screen already shows only in its version stamp is not sent at all (a
 phone keeps what is being typed into it). A phone that stops reading keeps at most one
 frame per slot and holds up nobody.
+
+What a screen shows also comes from the answers to its own requests, which swap regions of
+the same page. Each page has a screen id, sent with its socket and with its requests, so
+that its socket is told what an answer showed (``answered``): a region the answer changed
+is not taken for unchanged, and one the answer already shows is not sent again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.websockets import WebSocket
 
 VERSION_STAMP = re.compile(r' data-version="[0-9]+"')
+SCREEN_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def new_screen_id() -> str:
+    """The id of one page as loaded, shared by its socket and its requests."""
+    return secrets.token_hex(16)
+
+
+def screen_id(value: str | None) -> str | None:
+    """A screen id as a page sent it back; anything else is no screen at all."""
+    return value if value is not None and SCREEN_ID.fullmatch(value) else None
 
 
 @dataclass(frozen=True)
@@ -32,6 +49,9 @@ class Fragment:
         return cls(text, VERSION_STAMP.sub("", text, count=1))
 
 
+UNKNOWN = None  # what a screen shows in a slot when that depends on what reached it first
+
+
 @dataclass(eq=False)
 class Connection:
     websocket: WebSocket
@@ -42,26 +62,66 @@ class Connection:
     # What let it in: the projector's token, the join generation, or the facilitator's
     # session; once that is no longer current, the next change closes this socket.
     credential: str = ""
-    _slots: dict[str, Fragment] = field(default_factory=dict)
-    _versions: dict[str, int] = field(default_factory=dict)
-    _shown: dict[str, str] = field(default_factory=dict)
+    # The page's screen id: its requests' answers are told to this socket (see answered).
+    screen: str | None = None
+    # The latest state of each slot (offered, or answered) and its version.
+    _due: dict[str, tuple[int, Fragment]] = field(default_factory=dict)
+    # The slots whose due state is to be sent, in order (a dict as an ordered set).
+    _pending: dict[str, None] = field(default_factory=dict)
+    # What the screen is known to show in each slot, and since which version.
+    _shown: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    # The version of the latest batch taken for sending: the screen's own is never newer.
+    _sent: int = -1
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def backlog(self) -> int:
         """Regions waiting to be sent: never more than the view has."""
-        return len(self._slots)
+        return len(self._pending)
 
     def offer(self, slot: str, version: int, fragment: Fragment) -> None:
         """Queue ``fragment`` for ``slot`` unless it is older than, or shows the same as,
         what is due."""
-        if version < self._versions.get(slot, -1):
+        due = self._due.get(slot)
+        if due is not None and version < due[0]:
             return
-        self._versions[slot] = version
-        if fragment.content == self._shown.get(slot):
-            self._slots.pop(slot, None)
+        self._due[slot] = (version, fragment)
+        self._settle(slot)
+
+    def answered(self, slot: str, version: int, fragment: Fragment) -> None:
+        """The page got ``fragment`` for ``slot`` at ``version`` in an answer to a request.
+
+        The page swaps in a region unless it is older than the one it shows or than the
+        socket's latest batch (static/js/palabra.js). An answer newer than both is what the
+        page shows (unless a batch sent after it overtakes it on the way to the page: a
+        narrow race left open): sent again only if what is due differs from it. One that
+        comes after a newer batch is taken or not depending on which reached the page
+        first: unless both show the same, what is due is sent again, at a version the page
+        takes.
+        """
+        due = self._due.get(slot)
+        if due is None or self._sent < 0:
+            return  # not a region of this socket, or its snapshot is not on its way yet
+        shown_version, shown = self._shown.get(slot, (-1, UNKNOWN))
+        if version < shown_version:
+            return  # what the page was sent or answered later wins over it
+        if version > due[0]:
+            self._due[slot] = (version, fragment)
+        if fragment.content == shown or (version > shown_version and version >= self._sent):
+            self._shown[slot] = (version, fragment.content)
+        else:
+            # Sent again whatever it is. The hub offers every slot of a socket at each
+            # version it draws, so what is due is at least as new as any batch: the page
+            # takes it.
+            self._shown[slot] = (version, UNKNOWN)
+        self._settle(slot)
+
+    def _settle(self, slot: str) -> None:
+        """Send what is due for ``slot`` unless the screen shows it already."""
+        if self._due[slot][1].content == self._shown.get(slot, (-1, UNKNOWN))[1]:
+            self._pending.pop(slot, None)
             return
-        self._slots[slot] = fragment
+        self._pending[slot] = None
         self._ready.set()
 
     async def pump(self, clock: Callable[[int], str]) -> None:
@@ -75,12 +135,15 @@ class Connection:
         while True:
             await self._ready.wait()
             self._ready.clear()
-            pending, self._slots = self._slots, {}
-            if not pending:
+            batch = [(slot, *self._due[slot]) for slot in self._pending]
+            self._pending = {}
+            if not batch:
                 continue
             # Counted as shown once taken, before any await: an offer of the same content
             # while this batch is on its way must not be dropped for an older one.
-            self._shown.update((slot, fragment.content) for slot, fragment in pending.items())
-            await self.websocket.send_text(clock(max(self._versions[slot] for slot in pending)))
-            for fragment in pending.values():
+            version = max(due_version for _, due_version, _ in batch)
+            self._sent = max(self._sent, version)
+            self._shown.update((slot, (v, fragment.content)) for slot, v, fragment in batch)
+            await self.websocket.send_text(clock(version))
+            for _, _, fragment in batch:
                 await self.websocket.send_text(fragment.text)

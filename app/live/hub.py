@@ -6,6 +6,8 @@ request on the open topic gets a fragment of their own. A socket that connects i
 same frames, so a reconnect is a snapshot (principle 6); sockets that connect together,
 as after a restart, are served by one read of the room. When the broadcast may have lost
 changes (its connection to Redis dropped), every open screen is drawn again the same way.
+A page's own requests are answered with regions too: the hub tells that page's socket what
+they showed (``answered``), so that it sends what the page lacks and nothing it has.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import anyio.to_thread
@@ -52,6 +55,7 @@ class Hub:
         self.broadcast = broadcast
         self.base_url = base_url
         self._connections: dict[int, set[Connection]] = defaultdict(set)
+        self._screens: dict[str, set[Connection]] = defaultdict(set)
         self._changed: set[int] = set()
         self._newcomers: dict[int, set[Connection]] = defaultdict(set)
         self._refreshing: dict[int, asyncio.Task[None]] = {}
@@ -80,6 +84,8 @@ class Hub:
     def connect(self, connection: Connection) -> None:
         """Register a socket; its snapshot follows as soon as the room is read."""
         self._connections[connection.event_id].add(connection)
+        if connection.screen is not None:
+            self._screens[connection.screen].add(connection)
         self._newcomers[connection.event_id].add(connection)
         self._schedule(connection.event_id)
 
@@ -90,6 +96,32 @@ class Hub:
             if not sockets:
                 del self._connections[connection.event_id]
         self._newcomers.get(connection.event_id, set()).discard(connection)
+        if connection.screen is not None:
+            same_page = self._screens.get(connection.screen, set())
+            same_page.discard(connection)
+            if not same_page:
+                self._screens.pop(connection.screen, None)
+
+    def answered(
+        self, event_id: int, screen: str, version: int, regions: Mapping[str, str]
+    ) -> None:
+        """A page was answered with ``regions`` of the room at ``version`` (from whichever
+        thread answered): its socket, if open here, must know that the page shows them."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        fragments = {slot: Fragment.of(text) for slot, text in regions.items()}
+        try:
+            self._loop.call_soon_threadsafe(self._answered, event_id, screen, version, fragments)
+        except RuntimeError:  # the loop closed meanwhile: no socket is left to tell
+            return
+
+    def _answered(
+        self, event_id: int, screen: str, version: int, fragments: dict[str, Fragment]
+    ) -> None:
+        for connection in self._screens.get(screen, ()):
+            if connection.event_id == event_id:
+                for slot, fragment in fragments.items():
+                    connection.answered(slot, version, fragment)
 
     def count(self, event_id: int | None = None) -> int:
         """Open sockets of one event, or of all events."""

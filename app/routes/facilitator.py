@@ -33,7 +33,7 @@ from app.routes.deps import (
     locale_for,
     optional_id,
 )
-from app.routes.responses import done, flash, html_router, page
+from app.routes.responses import answered, done, flash, html_router, page
 from app.services import agenda, events, floor, screens, timer, turns
 from app.services.clock import epoch_ms
 from app.services.events import Stale
@@ -232,7 +232,9 @@ def request_action(
 def _console_changed(request: Request, event: Event, locale: str) -> Response:
     with database_of(request).reading() as db:
         room = screens.room(db=db, event_id=event.id)
-        regions = frames.joined(frames.facilitator(room, locale=locale)) + flash("", locale=locale)
+        frame = frames.facilitator(room, locale=locale)
+    answered(request, event_id=event.id, version=room.version, regions=frame)
+    regions = frames.joined(frame) + flash("", locale=locale)
     return done(request, regions=regions, then=f"/f/{event.slug}")
 
 
@@ -255,5 +257,7 @@ def _fresh_console(request: Request, error: Exception) -> Response:
         event = events.get_by_slug(db=db, slug=request.path_params["slug"])
         room = screens.room(db=db, event_id=event.id)
     message = translate(locale, error.message_id, error.params)
-    regions = frames.joined(frames.facilitator(room, locale=locale))
+    frame = frames.facilitator(room, locale=locale)
+    answered(request, event_id=event.id, version=room.version, regions=frame)
+    regions = frames.joined(frame)
     return HTMLResponse(regions + flash(message, locale=locale, level="error"), status_code=409)

@@ -33,7 +33,7 @@ from app.routes.deps import (
     optional_id,
     participant_of,
 )
-from app.routes.responses import done, flash, html_router, page
+from app.routes.responses import answered, done, flash, html_router, page
 from app.services import events, floor, participants, screens
 from app.services.clock import epoch_ms
 from app.services.errors import DomainError
@@ -179,5 +179,6 @@ def save_summary(
 def _my_turn_changed(request: Request, event: Event, me: Participant, locale: str) -> Response:
     with database_of(request).reading() as db:
         mine = screens.my_turn_now(db=db, event=event, participant_id=me.id)
-        regions = frames.my_turn(mine, slug=event.slug, locale=locale) + flash("", locale=locale)
-    return done(request, regions=regions, then=f"/e/{event.slug}")
+        region = frames.my_turn(mine, slug=event.slug, locale=locale)
+    answered(request, event_id=event.id, version=mine.version, regions={frames.MY_TURN: region})
+    return done(request, regions=region + flash("", locale=locale), then=f"/e/{event.slug}")

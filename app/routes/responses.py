@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.csrf import token_of
+from app.live.connection import new_screen_id, screen_id
+from app.live.hub import Hub
 from app.templating import render
+
+# The header in which a live page's requests carry its screen id (see base.html).
+SCREEN_HEADER = "X-Palabra-Screen"
 
 # What a screen's address may answer besides its page, as the OpenAPI schema tells it. Every
 # answer is HTML: a page, the regions htmx swaps, or an error page or flash saying why.
@@ -43,9 +49,28 @@ def is_htmx(request: Request) -> bool:
 def page(
     request: Request, name: str, *, locale: str, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
-    """A whole page; it carries the browser's anti-forgery token for the requests it makes."""
+    """A whole page; it carries the browser's anti-forgery token for the requests it makes.
+
+    A live page (one with a ``socket_path``) gets a screen id of its own, which its socket
+    and its requests carry: see ``answered``.
+    """
+    socket_path = context.get("socket_path")
+    if socket_path:
+        context["screen"] = screen = new_screen_id()
+        joiner = "&" if "?" in socket_path else "?"
+        context["socket_path"] = f"{socket_path}{joiner}screen={screen}"
     html = render(name, locale=locale, csrf_token=token_of(request), **context)
     return HTMLResponse(html, status_code=status_code)
+
+
+def answered(request: Request, *, event_id: int, version: int, regions: Mapping[str, str]) -> None:
+    """The page that asked swaps these live regions of the room at ``version``: its socket
+    is told, so that it sends what the page lacks and not what the page already shows."""
+    screen = screen_id(request.headers.get(SCREEN_HEADER))
+    if screen is None or not is_htmx(request):
+        return
+    hub: Hub = request.app.state.hub
+    hub.answered(event_id, screen, version, regions)
 
 
 def done(request: Request, *, regions: str, then: str) -> Response:

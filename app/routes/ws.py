@@ -1,4 +1,8 @@
-"""The live sockets: one per open screen. A socket only receives; actions go over HTTP."""
+"""The live sockets: one per open screen. A socket only receives; actions go over HTTP.
+
+A page's socket carries the page's screen id (``?screen=``), which its requests carry too:
+a malformed or missing one is no screen, and the socket is served all the same.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from app import access
 from app.config import Settings
 from app.db import Database
 from app.live import frames
-from app.live.connection import Connection
+from app.live.connection import Connection, screen_id
 from app.live.hub import FACILITATOR, PARTICIPANT, PROJECTOR, Hub
 from app.models import Event
 from app.routes.deps import locale_for, signed_in_account
@@ -23,19 +27,26 @@ router = APIRouter(prefix="/ws")
 
 
 @router.websocket("/projector/{slug}")
-async def projector_socket(websocket: WebSocket, slug: str, key: str = "") -> None:
+async def projector_socket(
+    websocket: WebSocket, slug: str, key: str = "", screen: str = ""
+) -> None:
     event = await _event(websocket, slug)
     if event is None or not access.projector_key_matches(event, key):
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
     connection = Connection(
-        websocket, event.id, PROJECTOR, locale_for(websocket), credential=event.projector_token
+        websocket,
+        event.id,
+        PROJECTOR,
+        locale_for(websocket),
+        credential=event.projector_token,
+        screen=screen_id(screen),
     )
     await _serve(websocket, connection)
 
 
 @router.websocket("/facilitator/{slug}")
-async def facilitator_socket(websocket: WebSocket, slug: str) -> None:
+async def facilitator_socket(websocket: WebSocket, slug: str, screen: str = "") -> None:
     database: Database = websocket.app.state.database
     event = await _event(websocket, slug)
     account = await anyio.to_thread.run_sync(signed_in_account, websocket, database)
@@ -48,12 +59,13 @@ async def facilitator_socket(websocket: WebSocket, slug: str) -> None:
         FACILITATOR,
         locale_for(websocket),
         credential=accounts.credential(account),
+        screen=screen_id(screen),
     )
     await _serve(websocket, connection)
 
 
 @router.websocket("/participant/{slug}")
-async def participant_socket(websocket: WebSocket, slug: str) -> None:
+async def participant_socket(websocket: WebSocket, slug: str, screen: str = "") -> None:
     settings: Settings = websocket.app.state.settings
     event = await _event(websocket, slug)
     token = websocket.cookies.get(access.cookie_name(access.PARTICIPANT, event)) if event else None
@@ -72,6 +84,7 @@ async def participant_socket(websocket: WebSocket, slug: str) -> None:
         locale_for(websocket),
         participant_id=participant_id,
         credential=str(event.join_generation),
+        screen=screen_id(screen),
     )
     await _serve(websocket, connection)
 

@@ -94,7 +94,7 @@ async def test_a_socket_that_stops_reading_delays_nobody_and_catches_up_with_the
             await anyio.sleep(0)
         with database.writing() as db:
             floor.set_list_open(db=db, event=event, is_open=False)
-        await until(lambda: "List closed" in reader.sent[-1] if reader.sent else False)
+        await until(lambda: any("List closed" in text for text in reader.sent))
         assert in_pocket.backlog <= len(PROJECTOR_REGIONS)  # one copy of each region at most
 
         reader.sent.clear()
