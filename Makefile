@@ -33,10 +33,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# PostgreSQL is asked first, so that the run ends with pytest's summary either way.
+# PostgreSQL is asked first, so that the run ends with pytest's summary either way. In CI,
+# which starts it (make services), a PostgreSQL that does not answer fails the run.
 pytest: $(STAMP)
 	@if $(POSTGRES_ANSWERS); then \
 	  $(MAKE) --no-print-directory pytest-sqlite pytest-postgres; \
+	elif [ -n "$$CI" ]; then \
+	  echo "PostgreSQL is not reachable at $(POSTGRES_URL), and CI needs it"; exit 1; \
 	else \
 	  echo "PostgreSQL is not reachable at $(POSTGRES_URL); skipping the PostgreSQL run"; \
 	  $(MAKE) --no-print-directory pytest-sqlite; \

@@ -41,12 +41,10 @@ class Rendered:
     """One read of the room, drawn for the sockets that needed it."""
 
     version: int
-    # What sockets must still hold to stay open (see Connection.credential).
-    credentials: dict[str, str] = field(default_factory=dict)
+    # Per view, the credentials a socket may still hold to stay open (Connection.credential).
+    credentials: dict[str, frozenset[str]] = field(default_factory=dict)
     views: dict[tuple[str, str], dict[str, Fragment]] = field(default_factory=dict)
     personal: dict[tuple[int, str], Fragment] = field(default_factory=dict)
-    # The facilitators' sessions still current (see accounts.credential).
-    facilitators: frozenset[str] = frozenset()
 
 
 class Hub:
@@ -178,16 +176,17 @@ class Hub:
         """Read the room once and draw each frame these sockets need once (worker thread)."""
         with self.database.reading() as db:
             room = screens.room(db=db, event_id=event_id)
-            facilitators = (
+            sessions = (
                 accounts.current_credentials(db=db)
                 if any(c.view == FACILITATOR for c in sockets)
                 else frozenset()
             )
         credentials = {
-            PROJECTOR: room.event.projector_token,
-            PARTICIPANT: str(room.event.join_generation),
+            PROJECTOR: frozenset({room.event.projector_token}),
+            PARTICIPANT: frozenset({str(room.event.join_generation)}),
+            FACILITATOR: sessions,
         }
-        rendered = Rendered(room.version, credentials, facilitators=facilitators)
+        rendered = Rendered(room.version, credentials)
         for c in sockets:
             view_key = (c.view, c.locale)
             if view_key not in rendered.views:
@@ -202,12 +201,6 @@ class Hub:
                     rendered.personal[key] = Fragment.of(text)
         return rendered
 
-    @staticmethod
-    def _no_longer_allowed(c: Connection, rendered: Rendered) -> bool:
-        if c.view == FACILITATOR:
-            return c.credential not in rendered.facilitators
-        return c.credential != rendered.credentials[c.view]
-
     def _render_view(self, room: screens.Room, view: str, locale: str) -> frames.Frame:
         if view == PROJECTOR:
             return frames.projector(room, locale=locale, base_url=self.base_url)
@@ -218,7 +211,7 @@ class Hub:
     def _deliver(self, sockets: list[Connection], rendered: Rendered) -> None:
         """Offer each socket the shared text of its view, and a phone its own turn."""
         for c in sockets:
-            if self._no_longer_allowed(c, rendered):
+            if c.credential not in rendered.credentials[c.view]:
                 # Its link was renewed, or sessions were ended: it may not see any more.
                 self.disconnect(c)
                 closing = asyncio.create_task(c.websocket.close(code=1008))

@@ -114,7 +114,7 @@ def signed_in(*, db: Session, account_id: int, generation: int) -> Account | Non
 
 def credential(account: Account) -> str:
     """What a facilitator's open socket holds: it stays open while the session is current."""
-    return f"{account.id}:{account.session_generation}"
+    return _credential(account.id, account.session_generation)
 
 
 def current_credentials(*, db: Session) -> frozenset[str]:
@@ -122,7 +122,11 @@ def current_credentials(*, db: Session) -> frozenset[str]:
     active = db.execute(
         select(Account.id, Account.session_generation).where(Account.active.is_(True))
     )
-    return frozenset(f"{account_id}:{generation}" for account_id, generation in active)
+    return frozenset(_credential(account_id, generation) for account_id, generation in active)
+
+
+def _credential(account_id: int, generation: int) -> str:
+    return f"{account_id}:{generation}"
 
 
 def _find(db: Session, username: str) -> Account | None:

@@ -20,7 +20,15 @@ from websockets.asyncio.client import ClientConnection, connect
 from app.live.hub import Hub, Rendered
 from app.routes.responses import SCREEN_HEADER
 from tests.live.conftest import LiveServer
-from tests.live.test_sockets import WAIT, facilitator_client, next_message, phone, regions, seed
+from tests.live.test_sockets import (
+    WAIT,
+    cookie_header,
+    facilitator_client,
+    next_message,
+    phone,
+    regions,
+    seed,
+)
 from tests.tokens import with_token_async
 
 pytestmark = pytest.mark.anyio
@@ -45,7 +53,7 @@ async def open_page(client: httpx.AsyncClient, path: str) -> tuple[str, str]:
 
 
 def socket_of(server: LiveServer, client: httpx.AsyncClient, path: str) -> connect:
-    cookies = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    cookies = cookie_header(client)
     return connect(server.ws + path, additional_headers={"Cookie": cookies})
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import parse_qs, urlsplit
@@ -27,6 +26,7 @@ from app.models import Event
 from app.services import agenda
 from tests.http.helpers import HTMX, facilitator
 from tests.live.conftest import LiveServer
+from tests.live.processes import REDIS, redis_channel_url
 from tests.live.test_sockets import (
     facilitator_client,
     next_message,
@@ -37,7 +37,6 @@ from tests.live.test_sockets import (
 )
 from tests.tokens import with_token
 
-REDIS = "redis://127.0.0.1:6379/0"
 WAIT = 5
 PROJECTOR_REGIONS = ("projector-stage", "projector-speaker", "projector-next", "projector-join")
 
@@ -46,13 +45,7 @@ pytestmark = pytest.mark.anyio
 
 @pytest.fixture
 def redis_url() -> str:
-    try:
-        with redis.Redis.from_url(REDIS, socket_connect_timeout=1) as server:
-            server.ping()
-    except redis.RedisError as error:
-        pytest.skip(f"Redis is not reachable at {REDIS} ({error}); CI starts one")
-    name = f"palabra-test-{uuid.uuid4().hex[:12]}"
-    return f"{REDIS}?channel={name}&client_name={name}"
+    return redis_channel_url()
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from app.live.frames import PROJECTOR_REGIONS, clock
 from app.live.hub import PROJECTOR, Hub
 from app.models import Event
 from app.services import floor, timer, turns
-from app.services.floor import TurnKind
-from tests.factories import make_event, open_first_topic
+from tests.factories import make_event, make_participant, make_request, open_first_topic
 
 pytestmark = pytest.mark.anyio
 
@@ -55,15 +54,7 @@ def a_speaker_on_the_clock(database: Database) -> Event:
     with database.writing() as db:
         event = make_event(db)
         open_first_topic(db, event)
-        floor.add_from_room(
-            db=db,
-            event=event,
-            name="Ana",
-            organisation="",
-            actor_type_id=None,
-            country="",
-            kind=TurnKind.INTERVENTION,
-        )
+        make_request(db, event, make_participant(db, event))
         turns.call_next(db=db, event=event)
         return event
 

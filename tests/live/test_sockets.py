@@ -52,6 +52,11 @@ async def phone(server: LiveServer, event: Event, name: str) -> httpx.AsyncClien
     return client
 
 
+def cookie_header(client: httpx.AsyncClient) -> str:
+    """A browser's cookies as a socket's handshake carries them."""
+    return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+
+
 def projector_socket(server: LiveServer, event: Event) -> connect:
     key = event.projector_token
     return connect(f"{server.ws}/ws/projector/{event.slug}?key={key}", compression=None)
@@ -128,7 +133,7 @@ async def test_a_participant_sees_their_place_change_live(live_server: LiveServe
     ana, bruno = await phone(live_server, event, "Ana"), await phone(live_server, event, "Bruno")
     await ana.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
     await bruno.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
-    cookies = "; ".join(f"{k}={v}" for k, v in bruno.cookies.items())
+    cookies = cookie_header(bruno)
     url = f"{live_server.ws}/ws/participant/{event.slug}"
     async with connect(url, additional_headers={"Cookie": cookies}) as socket:
         await next_message(socket, "You are number 2 on the list")
@@ -144,8 +149,8 @@ async def test_every_message_on_every_socket_carries_the_state_version(
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
     ana = await phone(live_server, event, "Ana")
-    own = "; ".join(f"{k}={v}" for k, v in facilitator.cookies.items())
-    mine = "; ".join(f"{k}={v}" for k, v in ana.cookies.items())
+    own = cookie_header(facilitator)
+    mine = cookie_header(ana)
     async with (
         projector_socket(live_server, event) as screen,
         connect(f"{live_server.ws}/ws/facilitator/{event.slug}", additional_headers={"Cookie": own}) as console,
@@ -172,7 +177,7 @@ async def test_a_phone_is_not_sent_its_form_again_while_nothing_of_it_changed(
     facilitator = await facilitator_client(live_server, event)
     await facilitator.post(f"/f/{event.slug}/topics/next")
     ana = await phone(live_server, event, "Ana")
-    cookies = "; ".join(f"{k}={v}" for k, v in ana.cookies.items())
+    cookies = cookie_header(ana)
     url = f"{live_server.ws}/ws/participant/{event.slug}"
     async with connect(url, additional_headers={"Cookie": cookies}) as socket:
         await next_message(socket, "Request the floor")
@@ -189,7 +194,7 @@ async def test_the_facilitator_console_follows_a_co_facilitator(live_server: Liv
     event = seed(live_server)
     one = await facilitator_client(live_server, event, "ana")
     other = await facilitator_client(live_server, event, "bruno")
-    cookies = "; ".join(f"{k}={v}" for k, v in one.cookies.items())
+    cookies = cookie_header(one)
     url = f"{live_server.ws}/ws/facilitator/{event.slug}"
     async with connect(url, additional_headers={"Cookie": cookies}) as socket:
         await regions(socket, "fac-agenda", "fac-floor")
@@ -224,7 +229,7 @@ async def test_the_agenda_is_not_sent_again_when_only_the_list_changed(
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
     await facilitator.post(f"/f/{event.slug}/topics/next")
-    cookies = "; ".join(f"{k}={v}" for k, v in facilitator.cookies.items())
+    cookies = cookie_header(facilitator)
     url = f"{live_server.ws}/ws/facilitator/{event.slug}"
     async with connect(url, additional_headers={"Cookie": cookies}) as socket:
         await regions(socket, "fac-agenda", "fac-floor", "room-version")
@@ -240,7 +245,7 @@ async def facilitator_socket_from(
     server: LiveServer, event: Event, facilitator: httpx.AsyncClient, origin: str
 ) -> str:
     """What a page at ``origin`` gets, riding on the facilitator's cookie, from the socket."""
-    cookies = "; ".join(f"{k}={v}" for k, v in facilitator.cookies.items())
+    cookies = cookie_header(facilitator)
     url = f"{server.ws}/ws/facilitator/{event.slug}"
     async with connect(url, origin=origin, additional_headers={"Cookie": cookies}) as socket:  # type: ignore[arg-type]
         found = await regions(socket, "fac-floor")
@@ -270,7 +275,7 @@ async def test_a_disabled_facilitators_console_closes_at_the_next_change(
     event = seed(live_server)
     ana = await facilitator_client(live_server, event, "ana")
     bruno = await facilitator_client(live_server, event, "bruno")
-    cookies = "; ".join(f"{k}={v}" for k, v in ana.cookies.items())
+    cookies = cookie_header(ana)
     url = f"{live_server.ws}/ws/facilitator/{event.slug}"
     async with connect(url, additional_headers={"Cookie": cookies}) as console:
         await regions(console, "fac-agenda", "fac-floor")
