@@ -2,7 +2,7 @@
 
 SQLite runs in WAL mode with a busy timeout, and a write session takes the write lock
 when it begins (``BEGIN IMMEDIATE``): two writers queue instead of one failing halfway.
-On PostgreSQL the writers of one event queue on its row (``events.lock``); a writer that
+On PostgreSQL the writers of one event queue on its row (``changes.lock``); a writer that
 waits past the lock timeout, or loses a deadlock or serialization race, is told the room
 is busy, as on SQLite.
 After a write session commits, each event it changed is handed to ``on_change`` so the

@@ -16,7 +16,7 @@ from app.live.hub import Hub
 from app.ratelimit import Limiter, RateLimiter, RedisRateLimiter
 from app.routes import accounts, audit, errors, facilitator, health, participant, projector, ws
 from app.security import SecurityHeaders
-from app.services.events import Stale
+from app.services.changes import Stale
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

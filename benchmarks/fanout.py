@@ -220,10 +220,11 @@ async def measure(
     for i in range(actions):
         # Call the next phone while anyone waits; then give the speaker more time.
         path = f"/f/{slug}/floor/next" if i < phones else f"/f/{slug}/timer/add"
-        marker = f'data-version="{await current_version(facilitator, slug) + 1}"'
+        version, seen = await console_state(facilitator, slug, path)
+        marker = f'data-version="{version + 1}"'
         started = time.perf_counter()
         waiters = [asyncio.create_task(drain_until(s, marker)) for s in sockets]
-        response = await facilitator.post(path)
+        response = await facilitator.post(path, data=seen)
         response.raise_for_status()
         arrivals = await asyncio.wait_for(asyncio.gather(*waiters), timeout=30)
         latencies.append(max(arrivals) - started)
@@ -240,9 +241,15 @@ async def measure(
     }
 
 
-async def current_version(client: httpx.AsyncClient, slug: str) -> int:
+async def console_state(
+    client: httpx.AsyncClient, slug: str, action: str
+) -> tuple[int, dict[str, str]]:
+    """The console's version, and what its form for ``action`` says the action depends on."""
     html = (await client.get(f"/f/{slug}")).text
-    return int(re.search(r'id="fac-floor" class="floor" data-version="(\d+)"', html)[1])  # type: ignore[index]
+    version = int(re.search(r'id="fac-floor" class="floor" data-version="(\d+)"', html)[1])  # type: ignore[index]
+    form = re.search(rf'action="{re.escape(action)}">(.*?)</form>', html, re.S)
+    hidden = r'<input type="hidden" name="([^"]+)" value="([^"]*)">'
+    return version, dict(re.findall(hidden, form[1])) if form else {}
 
 
 def main() -> None:

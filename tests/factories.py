@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
 from app.models import Account, Event, FloorRequest, Participant, TurnKind
-from app.services import agenda, floor, participants
+from app.services import agenda, floor, participants, screens
 from app.services.agenda_file import AgendaSpec
 
 T0 = datetime(2024, 5, 16, 9, 0, tzinfo=UTC)
@@ -70,7 +70,13 @@ def make_event(db: Session, **event: Any) -> Event:
 
 
 def open_first_topic(db: Session, event: Event) -> None:
-    agenda.open_topic(db=db, event=event, topic_id=event.segments[0].topics[0].id, now=T0)
+    agenda.open_topic(
+        db=db,
+        event=event,
+        **seen(db, event, "topic"),
+        topic_id=event.segments[0].topics[0].id,
+        now=T0,
+    )
 
 
 def make_participant(db: Session, event: Event, name: str = "Ana", **fields: Any) -> Participant:
@@ -116,3 +122,25 @@ def make_account(db: Session, username: str = "ana", name: str = "Ana Facilitado
     db.add(account)
     db.commit()
     return account
+
+
+def seen(db: Session, event: Event, *parts: str) -> dict[str, int | None]:
+    """What an up-to-date console shows of what an action depends on, as its arguments.
+
+    ``parts`` among "speaker", "first", "topic" and "segment": ``seen(db, event, "first")``
+    is ``{"seen_first": <the first waiting request's id, or None>}``.
+    """
+    room = screens.room(db=db, event_id=event.id)
+    shown = {
+        "speaker": room.speaker.id if room.speaker else None,
+        "first": room.waiting[0].id if room.waiting else None,
+        "topic": room.topic.id if room.topic else None,
+        "segment": room.segment.id if room.segment else None,
+    }
+    return {f"seen_{part}": shown[part] for part in parts}
+
+
+def place(db: Session, event: Event, request_id: int) -> dict[str, int]:
+    """Where an up-to-date console shows a waiting request (1 for the first), as ``move`` takes it."""
+    room = screens.room(db=db, event_id=event.id)
+    return {"seen_place": [r.id for r in room.waiting].index(request_id) + 1}

@@ -22,7 +22,6 @@ PROJECTOR_REGIONS = {
     "projector-join": "projector/_join.html",
 }
 FACILITATOR_REGIONS = {
-    "room-version": "facilitator/_version.html",
     "fac-agenda": "facilitator/_agenda.html",
     "fac-floor": "facilitator/_floor.html",
 }

@@ -195,14 +195,36 @@ SegmentSpeakingTimeField = Annotated[
 OPTIONAL_ID = f"^{SPACE_CLASS}*(?:[0-9]{{1,9}})?{SPACE_CLASS}*$"
 
 
-def seen_version(
-    version: Annotated[str, Form(max_length=18, pattern=r"^[0-9]*$")] = "",
-) -> int | None:
-    return int(version) if version else None
+# What a facilitator's action depends on, as the console drew it: the id of the speaker, of
+# the first one waiting, of the open topic or segment (empty for "none"). Each console form
+# carries its own, so a plain form sends them as htmx does; see app/services/changes.py.
+# Empty or missing means "none": a request that names nothing is refused whenever there was
+# something to name.
+SeenIdField = Annotated[str, Form(max_length=20, pattern=OPTIONAL_ID)]
 
 
-# The version of the room a facilitator's screen showed when they acted; see events.lock.
-SeenVersion = Annotated[int | None, Depends(seen_version)]
+def seen_speaker(speaker: SeenIdField = "") -> int | None:
+    return optional_id(speaker)
+
+
+def seen_first(first: SeenIdField = "") -> int | None:
+    return optional_id(first)
+
+
+def seen_topic(topic: SeenIdField = "") -> int | None:
+    return optional_id(topic)
+
+
+def seen_segment(segment: SeenIdField = "") -> int | None:
+    return optional_id(segment)
+
+
+SeenSpeaker = Annotated[int | None, Depends(seen_speaker)]
+SeenFirst = Annotated[int | None, Depends(seen_first)]
+SeenTopic = Annotated[int | None, Depends(seen_topic)]
+SeenSegment = Annotated[int | None, Depends(seen_segment)]
+# Where the console showed a waiting line: 1 for the first.
+SeenPlace = Annotated[int, Form(ge=1, le=MAX_ID)]
 
 
 class TooManyTries(DomainError):

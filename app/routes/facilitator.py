@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -26,7 +26,11 @@ from app.routes.deps import (
     NameField,
     OrganisationField,
     ReadDb,
-    SeenVersion,
+    SeenFirst,
+    SeenPlace,
+    SeenSegment,
+    SeenSpeaker,
+    SeenTopic,
     SegmentSpeakingTimeField,
     SpeakingTimeField,
     database_of,
@@ -35,50 +39,78 @@ from app.routes.deps import (
 )
 from app.routes.responses import answered, done, flash, html_router, page
 from app.services import agenda, events, floor, screens, timer, turns
+from app.services.changes import Stale
 from app.services.clock import epoch_ms
-from app.services.events import Stale
 
 router = html_router(prefix="/f/{slug}", dependencies=[Depends(require_token)])
 
-REQUEST_ACTIONS: dict[str, Callable[..., Any]] = {
-    "call": turns.call,
-    "skip": floor.skip,
-    "remove": floor.remove,
-    "put-back": floor.put_back,
-    "up": partial(floor.move, offset=-1),
-    "down": partial(floor.move, offset=+1),
+# Each action names what it depends on as the console drew it (app/services/changes.py):
+# it is refused only when that changed, never because something else in the room did.
+
+
+@router.post("/topics/next")
+def next_topic(
+    request: Request, event: FacilitatedEvent, db: ActingDb, locale: Locale, topic: SeenTopic
+) -> Response:
+    agenda.next_topic(db=db, event=event, seen_topic=topic)
+    return _console_changed(request, event, locale)
+
+
+@router.post("/floor/next")
+def call_next(
+    request: Request,
+    event: FacilitatedEvent,
+    db: ActingDb,
+    locale: Locale,
+    first: SeenFirst,
+    speaker: SeenSpeaker,
+) -> Response:
+    turns.call_next(db=db, event=event, seen_first=first, seen_speaker=speaker)
+    return _console_changed(request, event, locale)
+
+
+@router.post("/floor/finish")
+def finish(
+    request: Request, event: FacilitatedEvent, db: ActingDb, locale: Locale, speaker: SeenSpeaker
+) -> Response:
+    turns.finish(db=db, event=event, seen_speaker=speaker)
+    return _console_changed(request, event, locale)
+
+
+# Registered before the actions on one request: "/floor/list/open" is not request "list".
+@router.post("/floor/list/{state}")
+def list_open(
+    request: Request,
+    state: Literal["open", "close"],
+    event: FacilitatedEvent,
+    db: ActingDb,
+    locale: Locale,
+    topic: SeenTopic,
+) -> Response:
+    floor.set_list_open(db=db, event=event, is_open=state == "open", seen_topic=topic)
+    return _console_changed(request, event, locale)
+
+
+TIMER_ACTIONS: dict[str, Callable[..., None]] = {
+    "start": timer.start,
+    "pause": timer.pause,
+    "add": partial(timer.add_time, seconds=30),
+    "reset": timer.reset,
 }
-# Actions on the event as a whole, each at its own address.
-EVENT_ACTIONS: dict[str, Callable[..., Any]] = {
-    "/topics/next": agenda.next_topic,
-    "/floor/next": turns.call_next,
-    "/floor/finish": turns.finish,
-    "/floor/list/open": partial(floor.set_list_open, is_open=True),
-    "/floor/list/close": partial(floor.set_list_open, is_open=False),
-    "/timer/start": timer.start,
-    "/timer/pause": timer.pause,
-    "/timer/add": partial(timer.add_time, seconds=30),
-    "/timer/reset": timer.reset,
-}
 
 
-def _event_action(change: Callable[..., Any]) -> Callable[..., Response]:
-    def act(
-        request: Request,
-        event: FacilitatedEvent,
-        db: ActingDb,
-        locale: Locale,
-        version: SeenVersion = None,
-    ) -> Response:
-        change(db=db, event=event, expected_version=version)
-        return _console_changed(request, event, locale)
-
-    return act
-
-
-# Registered first: "/floor/list/open" must not be read as request "list", action "open".
-for path, change in EVENT_ACTIONS.items():
-    router.add_api_route(path, _event_action(change), methods=["POST"])
+@router.post("/timer/{action}")
+def timer_action(
+    request: Request,
+    action: Literal["start", "pause", "add", "reset"],
+    event: FacilitatedEvent,
+    db: ActingDb,
+    locale: Locale,
+    speaker: SeenSpeaker,
+) -> Response:
+    """The speaker's clock; ``add`` gives 30 seconds more."""
+    TIMER_ACTIONS[action](db=db, event=event, seen_speaker=speaker)
+    return _console_changed(request, event, locale)
 
 
 @router.get("")
@@ -116,46 +148,53 @@ def segment_speaking_time(
     db: ActingDb,
     locale: Locale,
     speaking_time: SegmentSpeakingTimeField = "",
-    version: SeenVersion = None,
 ) -> Response:
     """Empty: the segment takes the event's speaking time again."""
-    agenda.set_speaking_time(
-        db=db,
-        event=event,
-        speaking_time=speaking_time,
-        segment_id=segment_id,
-        expected_version=version,
-    )
+    agenda.set_speaking_time(db=db, event=event, speaking_time=speaking_time, segment_id=segment_id)
     return _console_changed(request, event, locale)
 
 
-@router.post("/segments/{segment_id}/{action}")
-def segment_action(
+@router.post("/segments/{segment_id}/open")
+def open_segment(
     request: Request,
     segment_id: Id,
-    action: Literal["open", "close"],
     event: FacilitatedEvent,
     db: ActingDb,
     locale: Locale,
-    version: SeenVersion = None,
+    segment: SeenSegment,
 ) -> Response:
-    change = agenda.open_segment if action == "open" else agenda.close_segment
-    change(db=db, event=event, segment_id=segment_id, expected_version=version)
+    """``segment``: the segment the console showed open, which this one replaces."""
+    agenda.open_segment(db=db, event=event, segment_id=segment_id, seen_segment=segment)
     return _console_changed(request, event, locale)
 
 
-@router.post("/topics/{topic_id}/{action}")
-def topic_action(
+@router.post("/segments/{segment_id}/close")
+def close_segment(
+    request: Request, segment_id: Id, event: FacilitatedEvent, db: ActingDb, locale: Locale
+) -> Response:
+    agenda.close_segment(db=db, event=event, segment_id=segment_id)
+    return _console_changed(request, event, locale)
+
+
+@router.post("/topics/{topic_id}/open")
+def open_topic(
     request: Request,
     topic_id: Id,
-    action: Literal["open", "close"],
     event: FacilitatedEvent,
     db: ActingDb,
     locale: Locale,
-    version: SeenVersion = None,
+    topic: SeenTopic,
 ) -> Response:
-    change = agenda.open_topic if action == "open" else agenda.close_topic
-    change(db=db, event=event, topic_id=topic_id, expected_version=version)
+    """``topic``: the topic the console showed open, which this one replaces."""
+    agenda.open_topic(db=db, event=event, topic_id=topic_id, seen_topic=topic)
+    return _console_changed(request, event, locale)
+
+
+@router.post("/topics/{topic_id}/close")
+def close_topic(
+    request: Request, topic_id: Id, event: FacilitatedEvent, db: ActingDb, locale: Locale
+) -> Response:
+    agenda.close_topic(db=db, event=event, topic_id=topic_id)
     return _console_changed(request, event, locale)
 
 
@@ -166,11 +205,8 @@ def speaking_time(
     db: ActingDb,
     locale: Locale,
     speaking_time: SpeakingTimeField,
-    version: SeenVersion = None,
 ) -> Response:
-    agenda.set_speaking_time(
-        db=db, event=event, speaking_time=speaking_time, expected_version=version
-    )
+    agenda.set_speaking_time(db=db, event=event, speaking_time=speaking_time)
     return _console_changed(request, event, locale)
 
 
@@ -180,14 +216,22 @@ def new_join_code(
     event: FacilitatedEvent,
     db: ActingDb,
     end_sessions: Annotated[Literal["", "true"], Form()] = "",
+    code: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    events.rotate_join_code(db=db, event=event, end_sessions=end_sessions == "true")
+    """``code``: the join code the console showed, which this one replaces."""
+    events.rotate_join_code(db=db, event=event, seen_code=code, end_sessions=end_sessions == "true")
     return _links_changed(request, event)
 
 
 @router.post("/projector-link")
-def new_projector_link(request: Request, event: FacilitatedEvent, db: ActingDb) -> Response:
-    events.renew_projector_link(db=db, event=event)
+def new_projector_link(
+    request: Request,
+    event: FacilitatedEvent,
+    db: ActingDb,
+    key: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """``key``: the projector key of the link the console showed, which this one replaces."""
+    events.renew_projector_link(db=db, event=event, seen_link=key)
     return _links_changed(request, event)
 
 
@@ -215,18 +259,51 @@ def add_speaker(
     return _console_changed(request, event, locale)
 
 
-@router.post("/floor/{request_id}/{action}")
-def request_action(
+@router.post("/floor/{request_id}/call")
+def call_speaker(
     request: Request,
     request_id: Id,
-    action: Literal["call", "skip", "remove", "put-back", "up", "down"],
     event: FacilitatedEvent,
     db: ActingDb,
     locale: Locale,
-    version: SeenVersion = None,
+    speaker: SeenSpeaker,
 ) -> Response:
-    REQUEST_ACTIONS[action](db=db, event=event, request_id=request_id, expected_version=version)
+    """Out of turn; ``speaker``: who the console showed speaking, whose turn this ends."""
+    turns.call(db=db, event=event, request_id=request_id, seen_speaker=speaker)
     return _console_changed(request, event, locale)
+
+
+def _move(offset: int) -> Callable[..., Response]:
+    def move(
+        request: Request,
+        request_id: Id,
+        event: FacilitatedEvent,
+        db: ActingDb,
+        locale: Locale,
+        place: SeenPlace,
+    ) -> Response:
+        floor.move(db=db, event=event, request_id=request_id, offset=offset, seen_place=place)
+        return _console_changed(request, event, locale)
+
+    return move
+
+
+def _on_waiting(change: Callable[..., None]) -> Callable[..., Response]:
+    """Skip, remove, put back: each depends only on the request's own state."""
+
+    def act(
+        request: Request, request_id: Id, event: FacilitatedEvent, db: ActingDb, locale: Locale
+    ) -> Response:
+        change(db=db, event=event, request_id=request_id)
+        return _console_changed(request, event, locale)
+
+    return act
+
+
+for name, offset in (("up", -1), ("down", +1)):
+    router.add_api_route(f"/floor/{{request_id}}/{name}", _move(offset), methods=["POST"])
+for name, change in (("skip", floor.skip), ("remove", floor.remove), ("put-back", floor.put_back)):
+    router.add_api_route(f"/floor/{{request_id}}/{name}", _on_waiting(change), methods=["POST"])
 
 
 def _console_changed(request: Request, event: Event, locale: str) -> Response:

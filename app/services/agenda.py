@@ -10,11 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import record_change
 from app.i18n import N_
 from app.models import ActorType, Countdown, Event, FocusGroup, GuidingQuestion, Segment, Topic
 from app.models.agenda import Stage
-from app.services import audit, events, timer, turns
+from app.services import audit, changes, events, timer, turns
 from app.services.agenda_file import AgendaSpec, parse_speaking_time
 from app.services.clock import utcnow
 from app.services.errors import DomainError, InvalidInput, NotFound, StageError
@@ -100,41 +99,36 @@ def open_segment(
     db: Session,
     event: Event,
     segment_id: int,
-    expected_version: int | None = None,
+    seen_segment: int | None,
     now: datetime | None = None,
 ) -> None:
-    """Make this the segment the room is in; the segment that was open is closed."""
-    now = now or utcnow()
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    segment = _segment(db, event, segment_id)
-    if segment.stage is not Stage.OPEN:
-        before = _position(db, event, segment)
-        _close_open_segment(db, event, now)
-        segment.stage = Stage.OPEN
-        record_change(db, event)
-        _log(db, event, "agenda.open_segment", segment, now, before)
-    db.commit()
+    """Make this the segment the room is in; the segment that was open is closed.
+
+    ``seen_segment`` is the open segment the console showed (None: none): a segment opened
+    since by someone else is not closed by this click (``Stale``). Opening the open segment
+    changes nothing.
+    """
+    with changes.change(db=db, event=event, action="agenda.open_segment", now=now) as work:
+        segment = _segment(db, work.event, segment_id)
+        work.expect(seen_segment, _open_segment_id(work.event))
+        if segment.stage is not Stage.OPEN:
+            before = _position(db, work.event, segment)
+            _close_open_segment(db, work.event, work.now)
+            segment.stage = Stage.OPEN
+            _moved(work, segment, before)
 
 
 def close_segment(
-    *,
-    db: Session,
-    event: Event,
-    segment_id: int,
-    expected_version: int | None = None,
-    now: datetime | None = None,
+    *, db: Session, event: Event, segment_id: int, now: datetime | None = None
 ) -> None:
-    """Close a segment and whichever of its topics is open."""
-    now = now or utcnow()
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    segment = _segment(db, event, segment_id)
-    if segment.stage is not Stage.OPEN:
-        raise StageError(N_("That segment is not open."))
-    before = _position(db, event, segment)
-    _close_open_segment(db, event, now)
-    record_change(db, event)
-    _log(db, event, "agenda.close_segment", segment, now, before)
-    db.commit()
+    """Close a segment and whichever of its topics is open. ``StageError`` if not open."""
+    with changes.change(db=db, event=event, action="agenda.close_segment", now=now) as work:
+        segment = _segment(db, work.event, segment_id)
+        if segment.stage is not Stage.OPEN:
+            raise StageError(N_("That segment is not open."))
+        before = _position(db, work.event, segment)
+        _close_open_segment(db, work.event, work.now)
+        _moved(work, segment, before)
 
 
 def open_topic(
@@ -142,92 +136,89 @@ def open_topic(
     db: Session,
     event: Event,
     topic_id: int,
-    expected_version: int | None = None,
+    seen_topic: int | None,
     now: datetime | None = None,
 ) -> None:
-    """Open a topic for requests; its segment opens with it, and the open topic closes."""
-    now = now or utcnow()
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    topic = _topic(db, event, topic_id)
-    if topic.stage is not Stage.OPEN:
-        before = _position(db, event, topic)
-        _open(db, event, topic, now)
-        record_change(db, event)
-        _log(db, event, "agenda.open_topic", topic, now, before)
-    db.commit()
+    """Open a topic for requests; its segment opens with it, and the open topic closes.
+
+    ``seen_topic`` is the open topic the console showed (None: none); a topic opened since
+    by someone else is not closed by this click (``Stale``).
+    """
+    with changes.change(db=db, event=event, action="agenda.open_topic", now=now) as work:
+        topic = _topic(db, work.event, topic_id)
+        _expect_open_topic(work, seen_topic)
+        if topic.stage is not Stage.OPEN:
+            before = _position(db, work.event, topic)
+            _open(db, work.event, topic, work.now)
+            _moved(work, topic, before)
 
 
-def close_topic(
-    *,
-    db: Session,
-    event: Event,
-    topic_id: int,
-    expected_version: int | None = None,
-    now: datetime | None = None,
-) -> None:
-    """Close a topic: the speaker, if any, finishes and the list stops taking requests."""
-    now = now or utcnow()
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    topic = _topic(db, event, topic_id)
-    if topic.stage is not Stage.OPEN:
-        raise StageError(N_("That topic is not open."))
-    before = _position(db, event, topic)
-    _close_topic(db, event, topic, now)
-    record_change(db, event)
-    _log(db, event, "agenda.close_topic", topic, now, before)
-    db.commit()
+def close_topic(*, db: Session, event: Event, topic_id: int, now: datetime | None = None) -> None:
+    """Close a topic: the speaker, if any, finishes and the list stops taking requests.
+
+    Raises ``StageError`` if the topic is not open (a second click closes nothing more).
+    """
+    with changes.change(db=db, event=event, action="agenda.close_topic", now=now) as work:
+        topic = _topic(db, work.event, topic_id)
+        if topic.stage is not Stage.OPEN:
+            raise StageError(N_("That topic is not open."))
+        before = _position(db, work.event, topic)
+        _close_topic(db, work.event, topic, work.now)
+        _moved(work, topic, before)
 
 
 def next_topic(
-    *, db: Session, event: Event, expected_version: int | None = None, now: datetime | None = None
+    *, db: Session, event: Event, seen_topic: int | None, now: datetime | None = None
 ) -> Topic:
-    """Close the open topic and open the one after it, into the next segment if need be."""
-    now = now or utcnow()
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    ordered = _topics_in_order(db, event)
-    current = next((i for i, t in enumerate(ordered) if t.stage is Stage.OPEN), None)
-    if current is None:
-        open_segment = next((s for s in event.segments if s.stage is Stage.OPEN), None)
-        candidates = open_segment.topics if open_segment else ordered
-        following = next((t for t in candidates if t.stage is Stage.PENDING), None)
-        following = following or (candidates[0] if candidates else None)
-    else:
-        following = ordered[current + 1] if current + 1 < len(ordered) else None
-    if following is None:
-        raise StageError(N_("That was the last topic of the agenda."))
-    before = _position(db, event, following)
-    _open(db, event, following, now)
-    record_change(db, event)
-    _log(db, event, "agenda.next_topic", following, now, before)
-    db.commit()
+    """Close the open topic and open the one after it, into the next segment if need be.
+
+    ``seen_topic`` is the topic the console showed open (None: none): pressed twice, or by
+    two facilitators at once, the room moves on once (``Stale``). Raises ``StageError``
+    after the last topic.
+    """
+    with changes.change(db=db, event=event, action="agenda.next_topic", now=now) as work:
+        event = work.event
+        _expect_open_topic(work, seen_topic)
+        ordered = _topics_in_order(db, event)
+        current = next((i for i, t in enumerate(ordered) if t.stage is Stage.OPEN), None)
+        if current is None:
+            open_segment = next((s for s in event.segments if s.stage is Stage.OPEN), None)
+            candidates = open_segment.topics if open_segment else ordered
+            following = next((t for t in candidates if t.stage is Stage.PENDING), None)
+            following = following or (candidates[0] if candidates else None)
+        else:
+            following = ordered[current + 1] if current + 1 < len(ordered) else None
+        if following is None:
+            raise StageError(N_("That was the last topic of the agenda."))
+        before = _position(db, event, following)
+        _open(db, event, following, work.now)
+        _moved(work, following, before)
     return following
+
+
+def _expect_open_topic(work: changes.Change, seen_topic: int | None) -> None:
+    topic = events.open_topic(db=work.db, event_id=work.event.id)
+    work.expect(seen_topic, topic.id if topic else None)
+
+
+def _open_segment_id(event: Event) -> int | None:
+    return next((s.id for s in event.segments if s.stage is Stage.OPEN), None)
 
 
 def _position(db: Session, event: Event, thing: Segment | Topic) -> dict[str, Any]:
     """Where the agenda is, for the audit log: the stage of ``thing`` and what is open."""
-    segment = next((s for s in event.segments if s.stage is Stage.OPEN), None)
     topic = events.open_topic(db=db, event_id=event.id)
     return {
         "stage": thing.stage,
-        "segment": segment.id if segment else None,
+        "segment": _open_segment_id(event),
         "topic": topic.id if topic else None,
     }
 
 
-def _log(
-    db: Session,
-    event: Event,
-    action: str,
-    thing: Segment | Topic,
-    now: datetime,
-    before: dict[str, Any],
-) -> None:
-    """Record the facilitator's move through the agenda (after ``record_change``)."""
-    after = _position(db, event, thing)
-    subject = audit.subject_of(thing)
-    audit.record(
-        db=db, event=event, action=action, subject=subject, before=before, after=after, now=now
-    )
+def _moved(work: changes.Change, thing: Segment | Topic, before: dict[str, Any]) -> None:
+    """The agenda moved: record where it was and where it is."""
+    after = _position(work.db, work.event, thing)
+    work.changed_room(before=before, after=after, subject=audit.subject_of(thing))
 
 
 def _open(db: Session, event: Event, topic: Topic, now: datetime) -> None:
@@ -282,34 +273,27 @@ def set_speaking_time(
     event: Event,
     speaking_time: str,
     segment_id: int | None = None,
-    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Set the event's speaking time, or one segment's ("" gives the segment back the event's).
 
     The speaker who has the floor keeps their clock; the next one called gets the new time.
+    A value, not a step: sent twice it sets the same time, so nothing makes it stale.
+    Raises ``InvalidInput`` for a time outside 0:10 to 60:00.
     """
-    event = events.lock(db=db, event=event, expected_version=expected_version)
     seconds = _speaking_seconds(speaking_time, allow_empty=segment_id is not None)
-    subject = ""
-    before: dict[str, Any] = {"speaking_seconds": event.speaking_seconds}
-    if segment_id is None:
-        assert seconds is not None
-        event.speaking_seconds = seconds
-    else:
-        segment = _segment(db, event, segment_id)
-        subject = audit.subject_of(segment)
-        before = {"speaking_seconds": segment.speaking_seconds}
-        segment.speaking_seconds = seconds
-    record_change(db, event)
-    audit.record(
-        db=db,
-        event=event,
-        action="agenda.speaking_time",
-        subject=subject,
-        before=before,
-        after={"speaking_seconds": seconds},
-    )
-    db.commit()
+    with changes.change(db=db, event=event, action="agenda.speaking_time", now=now) as work:
+        if segment_id is None:
+            assert seconds is not None
+            before: dict[str, int | None] = {"speaking_seconds": work.event.speaking_seconds}
+            work.event.speaking_seconds = seconds
+            subject = ""
+        else:
+            segment = _segment(db, work.event, segment_id)
+            before = {"speaking_seconds": segment.speaking_seconds}
+            segment.speaking_seconds = seconds
+            subject = audit.subject_of(segment)
+        work.changed_room(before=before, after={"speaking_seconds": seconds}, subject=subject)
 
 
 def _speaking_seconds(value: str, *, allow_empty: bool) -> int | None:

@@ -43,6 +43,10 @@ class ListClosed(DomainError):
     message = N_("The list of speakers for this topic is closed.")
 
 
+class AlreadyOnTheList(DomainError):
+    message = N_("{name} is already waiting on this topic's list.")
+
+
 class NobodyWaiting(DomainError):
     message = N_("Nobody is waiting to speak.")
 

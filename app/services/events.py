@@ -1,20 +1,19 @@
-"""Finding an event, locking it for a change, and its join code."""
+"""Finding an event, its join code and its projector link."""
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import record_change
 from app.i18n import N_
 from app.models import Event, Topic
 from app.models.agenda import Stage
-from app.services import audit
-from app.services.clock import utcnow
-from app.services.errors import DomainError, NotFound
+from app.services import changes
+from app.services.errors import NotFound
 
 # No 0/O, 1/I/L: a code is read off a projector and typed on a phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -52,26 +51,6 @@ def get(*, db: Session, event_id: int) -> Event:
     return event
 
 
-class Stale(DomainError):
-    message = N_("The room changed while you were acting; check the fresh view and try again.")
-
-
-def lock(*, db: Session, event: Event, expected_version: int | None = None) -> Event:
-    """Take the event's row lock so that changes to one event are applied one at a time.
-
-    Returns this session's copy of the event (``event`` may come from a read session). With
-    ``expected_version``, refuses to act on a view of the room that is no longer current:
-    two facilitators pressing "next" together advance the list once.
-    On SQLite the write transaction already holds the database's write lock.
-    """
-    locked = db.get(Event, event.id, with_for_update=True, populate_existing=True)
-    if locked is None:
-        raise NotFound(N_("There is no event at this address."))
-    if expected_version is not None and locked.version != expected_version:
-        raise Stale()
-    return locked
-
-
 def list_all(*, db: Session) -> list[Event]:
     return list(db.scalars(select(Event).order_by(Event.starts_on, Event.id)))
 
@@ -85,49 +64,43 @@ def rotate_join_code(
     *,
     db: Session,
     event: Event,
+    seen_code: str,
     end_sessions: bool = False,
-    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Event:
-    """Give the event a new join code. Phones that joined stay in, unless ``end_sessions``."""
-    event = lock(db=db, event=event, expected_version=expected_version)
-    before = {"code": event.join_code, "join_generation": event.join_generation}
-    event.join_code = new_join_code()
-    if end_sessions:
-        event.join_generation += 1
-    record_change(db, event)
-    audit.record(
-        db=db,
-        event=event,
-        action="event.rotate_code",
-        before=before,
-        after={"code": event.join_code, "join_generation": event.join_generation},
-        now=now or utcnow(),
-    )
-    db.commit()
+    """Give the event a new join code. Phones that joined stay in, unless ``end_sessions``.
+
+    ``seen_code`` is the code the console showed: a second click on the same page (or a
+    co-facilitator's) does not replace the new code again. Raises ``Stale`` otherwise.
+    """
+    with changes.change(db=db, event=event, action="event.rotate_code", now=now) as work:
+        event = work.event
+        work.expect(normalise_code(seen_code), event.join_code)
+        before = {"code": event.join_code, "join_generation": event.join_generation}
+        event.join_code = new_join_code()
+        if end_sessions:
+            event.join_generation += 1
+        after = {"code": event.join_code, "join_generation": event.join_generation}
+        work.changed_room(before=before, after=after)
     return event
 
 
 def renew_projector_link(
-    *,
-    db: Session,
-    event: Event,
-    expected_version: int | None = None,
-    now: datetime | None = None,
+    *, db: Session, event: Event, seen_link: str, now: datetime | None = None
 ) -> Event:
-    """A new projector link; every link given out before stops working, open ones close."""
-    event = lock(db=db, event=event, expected_version=expected_version)
-    old = event.projector_token
-    event.projector_token = secrets.token_urlsafe(24)
-    record_change(db, event)
-    audit.record(
-        db=db,
-        event=event,
-        action="event.renew_projector_link",
+    """A new projector link; every link given out before stops working, open ones close.
+
+    ``seen_link`` is the projector key the console showed; raises ``Stale`` if it was
+    renewed since.
+    """
+    with changes.change(db=db, event=event, action="event.renew_projector_link", now=now) as work:
+        event = work.event
+        work.expect(hmac.compare_digest(seen_link.encode(), event.projector_token.encode()), True)
+        old = event.projector_token
+        event.projector_token = secrets.token_urlsafe(24)
         # The start of each link is enough to tell them apart; the rest stays secret.
-        before={"projector_link": f"{old[:4]}…"},
-        after={"projector_link": f"{event.projector_token[:4]}…"},
-        now=now or utcnow(),
-    )
-    db.commit()
+        work.changed_room(
+            before={"projector_link": f"{old[:4]}…"},
+            after={"projector_link": f"{event.projector_token[:4]}…"},
+        )
     return event

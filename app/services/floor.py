@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db import record_change
 from app.i18n import N_
 from app.models import Event, FloorRequest, GuidingQuestion, Participant, Topic, TurnKind
 from app.models.agenda import Stage
 from app.models.floor import ACTIVE_STATUSES, TurnStatus
-from app.services import audit, events, participants
-from app.services.clock import utcnow
+from app.services import audit, changes, events, participants
 from app.services.errors import (
+    AlreadyOnTheList,
     Forbidden,
     ListClosed,
     NotFound,
@@ -38,41 +36,33 @@ def request_floor(
     question_ids: list[int],
     now: datetime | None = None,
 ) -> FloorRequest:
-    """Put the participant on the open topic's list once; a repeat returns the same request."""
-    event = events.lock(db=db, event=event)
-    now = now or utcnow()  # after the lock: arrival order is the order of the list
-    if participant.event_id != event.id:
-        raise Forbidden()
-    topic = require_open_topic(db, event)
-    existing = active_request(db=db, topic_id=topic.id, participant_id=participant.id)
-    if existing is not None:
-        db.commit()  # nothing to write; end the transaction and free the write lock
-        return existing
-    if not topic.list_open:
-        raise ListClosed()
-    request = FloorRequest(
-        event_id=event.id,
-        topic_id=topic.id,
-        participant_id=participant.id,
-        kind=kind,
-        position=_next_position(db, topic.id),
-        requested_at=now,
-        questions=_questions(db, topic, question_ids),
-    )
-    db.add(request)
-    try:
-        db.flush()
-    except IntegrityError:
-        # Another transaction queued this participant first: the schema keeps one.
-        db.rollback()
-        found = active_request(db=db, topic_id=topic.id, participant_id=participant.id)
-        if found is None:
-            raise
-        return found
-    if kind is TurnKind.POINT_OF_ORDER:
-        _put_point_of_order_first(db, topic.id, request)
-    record_change(db, event)
-    db.commit()
+    """Put the participant on the open topic's list once; a repeat returns the same request.
+
+    Raises ``Forbidden`` (another event's participant), ``NoTopicOpen``, ``ListClosed`` and
+    ``StageError`` (questions of another topic).
+    """
+    with changes.change(db=db, event=event, now=now) as work:
+        if participant.event_id != work.event.id:
+            raise Forbidden()
+        topic = require_open_topic(db, work.event)
+        existing = active_request(db=db, topic_id=topic.id, participant_id=participant.id)
+        if existing is not None:
+            return existing
+        if not topic.list_open:
+            raise ListClosed()
+        request = _new_request(work, topic, participant, kind, _questions(db, topic, question_ids))
+        try:
+            db.flush()
+        except IntegrityError:
+            # Another transaction queued this participant first: the schema keeps one.
+            db.rollback()
+            found = active_request(db=db, topic_id=topic.id, participant_id=participant.id)
+            if found is None:
+                raise
+            return found
+        if kind is TurnKind.POINT_OF_ORDER:
+            _put_point_of_order_first(db, topic.id, request)
+        work.changed_room()
     return request
 
 
@@ -85,41 +75,39 @@ def add_from_room(
     actor_type_id: int | None,
     country: str,
     kind: TurnKind,
-    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> FloorRequest:
-    """A facilitator puts someone without a phone on the list (even when it is closed)."""
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    now = now or utcnow()  # after the lock: arrival order is the order of the list
-    topic = require_open_topic(db, event)
-    participant = participants.new_participant(
-        db=db,
-        event=event,
-        name=name,
-        organisation=organisation,
-        actor_type_id=actor_type_id,
-        country=country,
-        from_the_room=True,
-        now=now,
-    )
-    waiting = _waiting_ids(db, topic.id)
-    request = FloorRequest(
-        event_id=event.id,
-        topic_id=topic.id,
-        participant_id=participant.id,
-        kind=kind,
-        position=_next_position(db, topic.id),
-        requested_at=now,
-    )
-    db.add(request)
-    db.flush()
-    if kind is TurnKind.POINT_OF_ORDER:
-        _put_point_of_order_first(db, topic.id, request)
-    record_change(db, event)
-    added = {"name": participant.name, "organisation": participant.organisation, "kind": kind}
-    after = {**added, "waiting": _waiting_ids(db, topic.id)}
-    _log(db, event, "floor.add_from_room", request, now, {"waiting": waiting}, after)
-    db.commit()
+    """A facilitator puts someone without a phone on the list (even when it is closed).
+
+    The same name and organisation waiting on the open topic already is refused
+    (``AlreadyOnTheList``): a double click or a co-facilitator adding the same person at
+    once puts them on the list once, as a phone's second tap does.
+    """
+    with changes.change(db=db, event=event, action="floor.add_from_room", now=now) as work:
+        topic = require_open_topic(db, work.event)
+        participant = participants.new_participant(
+            db=db,
+            event=work.event,
+            name=name,
+            organisation=organisation,
+            actor_type_id=actor_type_id,
+            country=country,
+            from_the_room=True,
+            now=work.now,
+        )
+        waiting = waiting_list(db=db, topic_id=topic.id)
+        if any(_same_person(r.participant, participant) for r in waiting):
+            raise AlreadyOnTheList(name=participant.name)
+        request = _new_request(work, topic, participant, kind, [])
+        db.flush()
+        if kind is TurnKind.POINT_OF_ORDER:
+            _put_point_of_order_first(db, topic.id, request)
+        added = {"name": participant.name, "organisation": participant.organisation, "kind": kind}
+        work.changed_room(
+            before={"waiting": [r.id for r in waiting]},
+            after={**added, "waiting": _waiting_ids(db, topic.id)},
+            subject=audit.subject_of(request),
+        )
     return request
 
 
@@ -131,71 +119,56 @@ def withdraw(
     request_id: int,
     now: datetime | None = None,
 ) -> None:
-    """The participant takes their own waiting request off the list."""
-    now = now or utcnow()
-    event = events.lock(db=db, event=event)
-    request = find_request(db, event, request_id)
-    if request.participant_id != participant.id:
-        raise Forbidden(N_("That request is not yours."))
-    if request.status is not TurnStatus.WAITING:
-        raise NotWaiting(N_("Your request is no longer on the waiting list."))
-    request.status = TurnStatus.WITHDRAWN
-    request.finished_at = now
-    record_change(db, event)
-    db.commit()
+    """The participant takes their own waiting request off the list.
+
+    Raises ``Forbidden`` (not theirs) and ``NotWaiting``.
+    """
+    with changes.change(db=db, event=event, now=now) as work:
+        request = find_request(db, work.event, request_id)
+        if request.participant_id != participant.id:
+            raise Forbidden(N_("That request is not yours."))
+        if request.status is not TurnStatus.WAITING:
+            raise NotWaiting(N_("Your request is no longer on the waiting list."))
+        request.status = TurnStatus.WITHDRAWN
+        request.finished_at = work.now
+        work.changed_room()
 
 
-def skip(
-    *,
-    db: Session,
-    event: Event,
-    request_id: int,
-    expected_version: int | None = None,
-    now: datetime | None = None,
-) -> None:
-    """Pass over a waiting speaker (not in the room); they can be put back later."""
-    _set_waiting_status(
-        db, event, request_id, TurnStatus.SKIPPED, now or utcnow(), expected_version
-    )
+def skip(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
+    """Pass over a waiting speaker (not in the room); they can be put back later.
+
+    Raises ``NotWaiting`` if the request is not waiting (a second click does nothing twice).
+    """
+    _set_waiting_status(db, event, request_id, TurnStatus.SKIPPED, now)
 
 
-def remove(
-    *,
-    db: Session,
-    event: Event,
-    request_id: int,
-    expected_version: int | None = None,
-    now: datetime | None = None,
-) -> None:
-    """Take a waiting speaker off the list."""
-    _set_waiting_status(
-        db, event, request_id, TurnStatus.REMOVED, now or utcnow(), expected_version
-    )
+def remove(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
+    """Take a waiting speaker off the list. Raises ``NotWaiting`` if they are not waiting."""
+    _set_waiting_status(db, event, request_id, TurnStatus.REMOVED, now)
 
 
-def put_back(
-    *,
-    db: Session,
-    event: Event,
-    request_id: int,
-    expected_version: int | None = None,
-    now: datetime | None = None,
-) -> None:
-    """A skipped speaker goes back on the list, at the end."""
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    request = find_request(db, event, request_id)
-    topic = require_open_topic(db, event)
-    if request.status is not TurnStatus.SKIPPED or request.topic_id != topic.id:
-        raise StageError(N_("Only a skipped speaker of the open topic can be put back."))
-    if active_request(db=db, topic_id=topic.id, participant_id=request.participant_id):
-        raise StageError(N_("That speaker has asked again and is already on the list."))
-    request.status = TurnStatus.WAITING
-    request.finished_at = None
-    request.position = _next_position(db, topic.id)
-    db.flush()
-    record_change(db, event)
-    _log(db, event, "floor.put_back", request, now, {"status": "skipped"}, {"status": "waiting"})
-    db.commit()
+def put_back(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
+    """A skipped speaker goes back on the list, at the end.
+
+    Raises ``StageError`` unless the request is a skipped one of the open topic whose
+    participant has not asked again.
+    """
+    with changes.change(db=db, event=event, action="floor.put_back", now=now) as work:
+        request = find_request(db, work.event, request_id)
+        topic = require_open_topic(db, work.event)
+        if request.status is not TurnStatus.SKIPPED or request.topic_id != topic.id:
+            raise StageError(N_("Only a skipped speaker of the open topic can be put back."))
+        if active_request(db=db, topic_id=topic.id, participant_id=request.participant_id):
+            raise StageError(N_("That speaker has asked again and is already on the list."))
+        request.status = TurnStatus.WAITING
+        request.finished_at = None
+        request.position = _next_position(db, topic.id)
+        db.flush()
+        work.changed_room(
+            before={"status": "skipped"},
+            after={"status": "waiting"},
+            subject=audit.subject_of(request),
+        )
 
 
 def move(
@@ -204,24 +177,33 @@ def move(
     event: Event,
     request_id: int,
     offset: int,
-    expected_version: int | None = None,
+    seen_place: int,
     now: datetime | None = None,
 ) -> None:
-    """Move a waiting speaker up (offset -1) or down (+1) the list."""
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    request = find_request(db, event, request_id)
-    if request.status is not TurnStatus.WAITING:
-        raise NotWaiting()
-    order = list(db.scalars(_waiting(request.topic_id).order_by(FloorRequest.position)))
-    index = order.index(request)
-    target = min(max(index + offset, 0), len(order) - 1)
-    if target != index:
-        before = {"waiting": [r.id for r in order]}
-        order.insert(target, order.pop(index))
-        _renumber(order)
-        record_change(db, event)
-        _log(db, event, "floor.move", request, now, before, {"waiting": [r.id for r in order]})
-    db.commit()
+    """Move a waiting speaker up (offset -1) or down (+1) the list.
+
+    ``seen_place`` is where the console showed the line (1 for the first waiting): if the
+    line has moved since (someone else moved it, a point of order went ahead), the move is
+    refused (``Stale``) rather than applied from the wrong place. ``NotWaiting`` if the
+    request is not waiting.
+    """
+    with changes.change(db=db, event=event, action="floor.move", now=now) as work:
+        request = find_request(db, work.event, request_id)
+        if request.status is not TurnStatus.WAITING:
+            raise NotWaiting()
+        order = waiting_list(db=db, topic_id=request.topic_id)
+        index = order.index(request)
+        work.expect(seen_place, index + 1)
+        target = min(max(index + offset, 0), len(order) - 1)
+        if target != index:
+            before = {"waiting": [r.id for r in order]}
+            order.insert(target, order.pop(index))
+            _renumber(order)
+            work.changed_room(
+                before=before,
+                after={"waiting": [r.id for r in order]},
+                subject=audit.subject_of(request),
+            )
 
 
 def set_list_open(
@@ -229,18 +211,25 @@ def set_list_open(
     db: Session,
     event: Event,
     is_open: bool,
-    expected_version: int | None = None,
+    seen_topic: int | None,
     now: datetime | None = None,
 ) -> None:
-    """Close the list of speakers to new requests, or open it again."""
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    topic = require_open_topic(db, event)
-    if topic.list_open != is_open:
-        topic.list_open = is_open
-        record_change(db, event)
-        was = {"list_open": not is_open}
-        _log(db, event, "floor.list_open", topic, now, was, {"list_open": is_open})
-    db.commit()
+    """Close the list of speakers to new requests, or open it again.
+
+    ``seen_topic`` is the open topic the console showed; the list of another topic is not
+    touched (``Stale``). Raises ``NoTopicOpen``. Closing a closed list changes nothing.
+    """
+    with changes.change(db=db, event=event, action="floor.list_open", now=now) as work:
+        topic = events.open_topic(db=db, event_id=work.event.id)
+        work.expect(seen_topic, topic.id if topic else None)
+        topic = require_open_topic(db, work.event)
+        if topic.list_open != is_open:
+            topic.list_open = is_open
+            work.changed_room(
+                before={"list_open": not is_open},
+                after={"list_open": is_open},
+                subject=audit.subject_of(topic),
+            )
 
 
 def save_summary(
@@ -252,21 +241,23 @@ def save_summary(
     summary: str,
     now: datetime | None = None,
 ) -> FloorRequest:
-    """The speaker logs what they said; they may edit it until the topic closes."""
-    now = now or utcnow()
+    """The speaker logs what they said; they may edit it until the topic closes.
+
+    Raises ``InvalidInput`` (empty or over ``SUMMARY_MAX`` characters), ``Forbidden`` and
+    ``StageError``.
+    """
     summary = clean_text(summary, limit=SUMMARY_MAX, field=N_("Summary"), required=True)
-    event = events.lock(db=db, event=event)
-    request = find_request(db, event, request_id)
-    if request.participant_id != participant.id:
-        raise Forbidden(N_("That request is not yours."))
-    if request.status is not TurnStatus.DONE:
-        raise StageError(N_("You can write a summary once you have spoken."))
-    if request.topic.stage is not Stage.OPEN:
-        raise StageError(N_("This topic is closed; its summaries can no longer be changed."))
-    request.summary = summary
-    request.summary_updated_at = now
-    record_change(db, event)
-    db.commit()
+    with changes.change(db=db, event=event, now=now) as work:
+        request = find_request(db, work.event, request_id)
+        if request.participant_id != participant.id:
+            raise Forbidden(N_("That request is not yours."))
+        if request.status is not TurnStatus.DONE:
+            raise StageError(N_("You can write a summary once you have spoken."))
+        if request.topic.stage is not Stage.OPEN:
+            raise StageError(N_("This topic is closed; its summaries can no longer be changed."))
+        request.summary = summary
+        request.summary_updated_at = work.now
+        work.changed_room()
     return request
 
 
@@ -284,22 +275,6 @@ def waiting_list(*, db: Session, topic_id: int) -> list[FloorRequest]:
     return list(db.scalars(_waiting(topic_id).order_by(FloorRequest.position, FloorRequest.id)))
 
 
-def _log(
-    db: Session,
-    event: Event,
-    action: str,
-    subject: FloorRequest | Topic,
-    now: datetime | None,
-    before: dict[str, Any],
-    after: dict[str, Any],
-) -> None:
-    """Record the facilitator's change to the audit log (after ``record_change``)."""
-    label = audit.subject_of(subject)
-    audit.record(
-        db=db, event=event, action=action, subject=label, before=before, after=after, now=now
-    )
-
-
 def _waiting_ids(db: Session, topic_id: int) -> list[int]:
     ids = _waiting(topic_id).with_only_columns(FloorRequest.id)
     return list(db.scalars(ids.order_by(FloorRequest.position, FloorRequest.id)))
@@ -312,23 +287,55 @@ def _waiting(topic_id: int) -> Select[FloorRequest]:
 
 
 def _set_waiting_status(
-    db: Session,
-    event: Event,
-    request_id: int,
-    status: TurnStatus,
-    now: datetime,
-    expected_version: int | None,
+    db: Session, event: Event, request_id: int, status: TurnStatus, now: datetime | None
 ) -> None:
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    request = find_request(db, event, request_id)
-    if request.status is not TurnStatus.WAITING:
-        raise NotWaiting()
-    request.status = status
-    request.finished_at = now
-    record_change(db, event)
     action = "floor.skip" if status is TurnStatus.SKIPPED else "floor.remove"
-    _log(db, event, action, request, now, {"status": "waiting"}, {"status": status})
-    db.commit()
+    with changes.change(db=db, event=event, action=action, now=now) as work:
+        request = find_request(db, work.event, request_id)
+        if request.status is not TurnStatus.WAITING:
+            raise NotWaiting()
+        request.status = status
+        request.finished_at = work.now
+        work.changed_room(
+            before={"status": "waiting"},
+            after={"status": status},
+            subject=audit.subject_of(request),
+        )
+
+
+def current_speaker(*, db: Session, event_id: int) -> FloorRequest | None:
+    """The request whose speaker has the floor, if anyone does."""
+    return db.scalar(
+        select(FloorRequest).where(
+            FloorRequest.event_id == event_id, FloorRequest.status == TurnStatus.SPEAKING
+        )
+    )
+
+
+def _new_request(
+    work: changes.Change,
+    topic: Topic,
+    participant: Participant,
+    kind: TurnKind,
+    questions: list[GuidingQuestion],
+) -> FloorRequest:
+    """A request at the end of the topic's list, added to the session (not yet flushed)."""
+    request = FloorRequest(
+        event_id=work.event.id,
+        topic_id=topic.id,
+        participant_id=participant.id,
+        kind=kind,
+        position=_next_position(work.db, topic.id),
+        requested_at=work.now,
+        questions=questions,
+    )
+    work.db.add(request)
+    return request
+
+
+def _same_person(one: Participant, other: Participant) -> bool:
+    # As typed (after cleaning): a double click sends the very same text twice.
+    return (one.name, one.organisation) == (other.name, other.organisation)
 
 
 def require_open_topic(db: Session, event: Event) -> Topic:

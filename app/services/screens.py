@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.models import Event, FloorRequest, Segment, Topic
 from app.models.agenda import Stage
 from app.models.floor import ACTIVE_STATUSES, TurnStatus
-from app.services import events, floor, timer, turns
+from app.services import events, floor, timer
 from app.services.clock import utcnow
 
 
@@ -112,7 +112,7 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
         now=now,
         segment=segment,
         topic=topic,
-        speaker=turns.current_speaker(db=db, event_id=event_id),
+        speaker=floor.current_speaker(db=db, event_id=event_id),
         countdown=timer.read(timer.get(db=db, event_id=event_id), now=now),
         waiting=waiting,
         speaking_seconds=speaking_seconds,
@@ -169,7 +169,7 @@ def my_turn_now(
     )
     place = (ahead or 0) + 1
     current = 0
-    if turns.current_speaker(db=db, event_id=event.id) is not None:
+    if floor.current_speaker(db=db, event_id=event.id) is not None:
         reading = timer.read(timer.get(db=db, event_id=event.id), now=now)
         current = max(reading.remaining_ms, 0) // 1000
     turn = topic.segment.speaking_seconds or event.speaking_seconds

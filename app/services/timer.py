@@ -5,17 +5,18 @@ Only timestamps are stored (principle 2); every screen derives the remaining tim
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.db import record_change
 from app.i18n import N_
 from app.models import Countdown, Event
-from app.services import audit, events
-from app.services.clock import epoch_ms, utcnow
+from app.services import changes, floor
+from app.services.clock import epoch_ms
 from app.services.errors import DomainError, InvalidInput
 
 MAX_EXTRA_SECONDS = 600
@@ -59,35 +60,28 @@ def get(*, db: Session, event_id: int) -> Countdown:
 
 
 def start(
-    *, db: Session, event: Event, expected_version: int | None = None, now: datetime | None = None
+    *, db: Session, event: Event, seen_speaker: int | None, now: datetime | None = None
 ) -> None:
-    """Start or resume the countdown from what is left."""
-    now = now or utcnow()
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    countdown = get(db=db, event_id=event.id)
-    if countdown.started_at is not None:
-        raise TimerState(N_("The countdown is already running."))
-    before = _state(countdown, now)
-    countdown.started_at = now
-    record_change(db, event)
-    _log(db, event, "timer.start", countdown, now, before)
-    db.commit()
+    """Start or resume the countdown from what is left.
+
+    ``seen_speaker`` is the request id of the speaker the console showed the clock of:
+    a click meant for one speaker never acts on the next one's clock (``Stale``).
+    Raises ``TimerState`` if the countdown already runs.
+    """
+    with _clock_change(db, event, "timer.start", seen_speaker, now) as (work, countdown):
+        if countdown.started_at is not None:
+            raise TimerState(N_("The countdown is already running."))
+        countdown.started_at = work.now
 
 
 def pause(
-    *, db: Session, event: Event, expected_version: int | None = None, now: datetime | None = None
+    *, db: Session, event: Event, seen_speaker: int | None, now: datetime | None = None
 ) -> None:
-    """Stop the clock, keeping what is left."""
-    now = now or utcnow()
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    countdown = get(db=db, event_id=event.id)
-    if countdown.started_at is None:
-        raise TimerState(N_("The countdown is not running."))
-    before = _state(countdown, now)
-    _freeze(countdown, now)
-    record_change(db, event)
-    _log(db, event, "timer.pause", countdown, now, before)
-    db.commit()
+    """Stop the clock, keeping what is left. Raises ``TimerState`` if it is not running."""
+    with _clock_change(db, event, "timer.pause", seen_speaker, now) as (work, countdown):
+        if countdown.started_at is None:
+            raise TimerState(N_("The countdown is not running."))
+        _freeze(countdown, work.now)
 
 
 def add_time(
@@ -95,35 +89,37 @@ def add_time(
     db: Session,
     event: Event,
     seconds: int,
-    expected_version: int | None = None,
+    seen_speaker: int | None,
     now: datetime | None = None,
 ) -> None:
-    """Give the speaker more time (running or not)."""
+    """Give the speaker ``seconds`` more (1 to 600), running or not."""
     if not 1 <= seconds <= MAX_EXTRA_SECONDS:
         raise InvalidInput(N_("Extra time must be between 1 and 600 seconds."))
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    now = now or utcnow()
-    countdown = get(db=db, event_id=event.id)
-    before = _state(countdown, now)
-    countdown.remaining_ms += seconds * 1000
-    record_change(db, event)
-    _log(db, event, "timer.add_time", countdown, now, before)
-    db.commit()
+    with _clock_change(db, event, "timer.add_time", seen_speaker, now) as (_, countdown):
+        countdown.remaining_ms += seconds * 1000
 
 
 def reset(
-    *, db: Session, event: Event, expected_version: int | None = None, now: datetime | None = None
+    *, db: Session, event: Event, seen_speaker: int | None, now: datetime | None = None
 ) -> None:
     """Back to the full speaking time, stopped."""
-    event = events.lock(db=db, event=event, expected_version=expected_version)
-    now = now or utcnow()
-    countdown = get(db=db, event_id=event.id)
-    before = _state(countdown, now)
-    countdown.started_at = None
-    countdown.remaining_ms = countdown.allotted_ms
-    record_change(db, event)
-    _log(db, event, "timer.reset", countdown, now, before)
-    db.commit()
+    with _clock_change(db, event, "timer.reset", seen_speaker, now) as (_, countdown):
+        countdown.started_at = None
+        countdown.remaining_ms = countdown.allotted_ms
+
+
+@contextmanager
+def _clock_change(
+    db: Session, event: Event, action: str, seen_speaker: int | None, now: datetime | None
+) -> Iterator[tuple[changes.Change, Countdown]]:
+    """One facilitator action on the clock: it depends only on whose clock it is."""
+    with changes.change(db=db, event=event, action=action, now=now) as work:
+        speaker = floor.current_speaker(db=db, event_id=work.event.id)
+        work.expect(seen_speaker, speaker.id if speaker else None)
+        countdown = get(db=db, event_id=work.event.id)
+        before = _state(countdown, work.now)
+        yield work, countdown
+        work.changed_room(before=before, after=_state(countdown, work.now))
 
 
 def give_turn(*, db: Session, event_id: int, seconds: int, now: datetime) -> None:
@@ -148,16 +144,3 @@ def _freeze(countdown: Countdown, now: datetime) -> None:
 def _state(countdown: Countdown, now: datetime) -> dict[str, Any]:
     reading = read(countdown, now=now)
     return {"remaining_ms": reading.remaining_ms, "running": reading.running}
-
-
-def _log(
-    db: Session,
-    event: Event,
-    action: str,
-    countdown: Countdown,
-    now: datetime,
-    before: dict[str, Any],
-) -> None:
-    """Record the facilitator's change to the clock (after ``record_change``)."""
-    after = _state(countdown, now)
-    audit.record(db=db, event=event, action=action, before=before, after=after, now=now)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.db import Database
 from app.models import Account, Event
 from app.services import agenda
-from tests.factories import PASSWORD, make_account, make_event
+from tests.factories import PASSWORD, make_account, make_event, seen
 from tests.tokens import with_token
 
 HTMX = {"HX-Request": "true"}
@@ -31,7 +31,7 @@ def open_first_topic(client: TestClient, event: Event) -> None:
     with database.writing() as db:
         fresh = db.get(Event, event.id)
         assert fresh is not None
-        agenda.open_topic(db=db, event=fresh, topic_id=topic_id)
+        agenda.open_topic(db=db, event=fresh, **seen(db, fresh, "topic"), topic_id=topic_id)
 
 
 def facilitator(client: TestClient, event: Event, username: str = "ana") -> TestClient:

@@ -72,7 +72,7 @@ HTMX_ATTRIBUTES = [
     '<div hx-ext="ws" ws-connect="/ws/facilitator/test-consultation">',
     '<div hx-get="/f/test-consultation" hx-target="body" hx-trigger="every 1s">',
     '<img src=x hx-get="/x" hx-trigger="error">',
-    '<div hx-include="#room-version" hx-post="/f/test-consultation/floor/finish" hx-trigger="load">',
+    '<div hx-include="#fac-floor" hx-post="/f/test-consultation/floor/finish" hx-trigger="load">',
     '" hx-get="/x" hx-trigger="load" x="',
     "' hx-on::load='alert(1)' x='",
     "<template><div hx-get=/x hx-trigger=load></div></template>",

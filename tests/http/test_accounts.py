@@ -13,6 +13,7 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from app.services import accounts
+from tests.console import as_console
 from tests.factories import PASSWORD
 from tests.http.helpers import (
     HTMX,
@@ -150,7 +151,7 @@ def test_disabling_an_account_ends_its_open_sessions(client: TestClient) -> None
     assert client.get(f"/f/{event.slug}").status_code == 200
     with database_of(client).writing() as db:
         accounts.set_active(db=db, username="ana", active=False)
-    assert client.post(f"/f/{event.slug}/floor/list/close", headers=HTMX).status_code == 401
+    assert as_console(client, f"/f/{event.slug}/floor/list/close", headers=HTMX).status_code == 401
     again = client.post("/login", data={"username": "ana", "password": PASSWORD})
     assert again.status_code == 401
 
@@ -184,8 +185,10 @@ def test_two_facilitators_run_one_event_and_the_log_names_each(client: TestClien
     open_first_topic(client, event)
     facilitator(client, event, "ana")
     colleague = facilitator(another_phone(client), event, "bruno")
-    assert client.post(f"/f/{event.slug}/floor/list/close", headers=HTMX).status_code == 200
-    assert colleague.post(f"/f/{event.slug}/floor/list/open", headers=HTMX).status_code == 200
+    assert as_console(client, f"/f/{event.slug}/floor/list/close", headers=HTMX).status_code == 200
+    assert (
+        as_console(colleague, f"/f/{event.slug}/floor/list/open", headers=HTMX).status_code == 200
+    )
     rows = client.get(f"/f/{event.slug}/audit.csv").text.splitlines()[1:]
     assert [row.split(",")[1] for row in rows] == ["bruno", "ana", "system"]  # newest first
 

@@ -5,6 +5,7 @@ import io
 
 from fastapi.testclient import TestClient
 
+from tests.console import as_console
 from tests.http.helpers import (
     HTMX,
     another_phone,
@@ -40,11 +41,11 @@ def test_the_console_links_to_the_audit_log(client: TestClient) -> None:
 def test_the_log_shows_what_the_facilitator_did_newest_first(client: TestClient) -> None:
     event = seeded_event(client)
     facilitator(client, event)
-    client.post(f"/f/{event.slug}/topics/next", headers=HTMX)
+    as_console(client, f"/f/{event.slug}/topics/next", headers=HTMX)
     join(another_phone(client), event, name="María Pérez").post(
         f"/e/{event.slug}/floor", data={"kind": "intervention"}
     )
-    client.post(f"/f/{event.slug}/floor/next", headers=HTMX)
+    as_console(client, f"/f/{event.slug}/floor/next", headers=HTMX)
     page = client.get(f"/f/{event.slug}/audit")
     assert page.status_code == 200
     called, opened = page.text.index("Called the next speaker"), page.text.index("Moved to the")
@@ -74,8 +75,8 @@ def test_names_are_escaped_in_the_log(client: TestClient) -> None:
 def test_the_log_downloads_as_csv(client: TestClient) -> None:
     event = seeded_event(client)
     facilitator(client, event)
-    client.post(f"/f/{event.slug}/topics/next", headers=HTMX)
-    client.post(f"/f/{event.slug}/floor/list/close", headers=HTMX)
+    as_console(client, f"/f/{event.slug}/topics/next", headers=HTMX)
+    as_console(client, f"/f/{event.slug}/floor/list/close", headers=HTMX)
     response = client.get(f"/f/{event.slug}/audit.csv")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")

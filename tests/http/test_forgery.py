@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from app.csrf import COOKIE, HEADER, require_token
+from tests.console import as_console
 from tests.http.helpers import HTMX, facilitator, join, open_first_topic, seeded_event
 
 
@@ -12,7 +13,7 @@ def forged_list_closing(client: TestClient, slug: str) -> int:
     """What a hidden form on another site gets: the browser's cookies, no token."""
     token = client.headers.pop(HEADER)
     try:
-        return client.post(f"/f/{slug}/floor/list/close", headers=HTMX).status_code
+        return as_console(client, f"/f/{slug}/floor/list/close", headers=HTMX).status_code
     finally:
         client.headers[HEADER] = token
 
@@ -22,7 +23,7 @@ def test_a_request_without_the_token_is_refused(client: TestClient) -> None:
     open_first_topic(client, event)
     facilitator(client, event)
     assert forged_list_closing(client, event.slug) == 403
-    assert client.post(f"/f/{event.slug}/floor/list/close", headers=HTMX).status_code == 200
+    assert as_console(client, f"/f/{event.slug}/floor/list/close", headers=HTMX).status_code == 200
 
 
 def test_the_same_forgery_succeeds_when_the_defence_is_off(client: TestClient) -> None:
@@ -37,7 +38,9 @@ def test_another_browsers_token_does_not_count(client: TestClient) -> None:
     event = seeded_event(client)
     open_first_topic(client, event)
     facilitator(client, event)
-    response = client.post(f"/f/{event.slug}/floor/list/close", headers={**HTMX, HEADER: "x" * 43})
+    response = as_console(
+        client, f"/f/{event.slug}/floor/list/close", headers={**HTMX, HEADER: "x" * 43}
+    )
     assert response.status_code == 403
     assert "Reload it and try again" in response.text
 

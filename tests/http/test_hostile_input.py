@@ -49,6 +49,7 @@ from app.services.errors import InvalidInput
 from app.services.floor import SUMMARY_MAX
 from app.services.participants import COUNTRY_MAX, NAME_MAX, ORGANISATION_MAX
 from app.services.text import clean_line, clean_text
+from tests.console import as_console, form_fields
 from tests.factories import PASSWORD, make_event
 from tests.http.helpers import (
     HTMX,
@@ -381,8 +382,11 @@ def speaker_who_has_spoken(client: TestClient, event: Event, name: str) -> tuple
     phone = join(a_phone(client), event, name=name)
     assert phone.post(f"/e/{event.slug}/floor", data={"kind": "intervention"}).status_code == 200
     request_id = newest_request(client, event).id
-    assert client.post(f"/f/{event.slug}/floor/{request_id}/call", headers=HTMX).status_code == 200
-    assert client.post(f"/f/{event.slug}/floor/finish", headers=HTMX).status_code == 200
+    assert (
+        as_console(client, f"/f/{event.slug}/floor/{request_id}/call", headers=HTMX).status_code
+        == 200
+    )
+    assert as_console(client, f"/f/{event.slug}/floor/finish", headers=HTMX).status_code == 200
     return phone, request_id
 
 
@@ -669,12 +673,17 @@ def test_every_value_for_a_speaker_added_from_the_room_is_stored_clean_and_shown
     def add(payload: str) -> None:
         expected = {field: stored_line(payload, field) for field in TEXT_FIELDS}
         refused = None in expected.values()
-        before = snapshot(client, event) if refused else None
+        # Two payloads that clean to the same name and organisation are one person, whom the
+        # list takes once.
+        again = any(
+            (p.name, p.organisation) == (expected["name"], expected["organisation"]) for p in batch
+        )
+        before = snapshot(client, event) if refused or again else None
         data = {**dict.fromkeys(TEXT_FIELDS, payload), "kind": "intervention"}
         response = client.post(f"/f/{event.slug}/floor/add", data=data, headers=HTMX)
         assert response.status_code < 500, response.status_code
-        if refused:
-            assert response.status_code == 422, response.status_code
+        if refused or again:
+            assert response.status_code == (422 if refused else 409), response.status_code
             assert snapshot(client, event) == before, "a refused speaker changed the event"
             return
         assert response.status_code == 200, response.status_code
@@ -793,21 +802,26 @@ def test_a_hostile_speaking_time_is_refused_or_stays_in_bounds(
     problems.assert_none()
 
 
-def test_a_hostile_room_version_is_refused_and_changes_nothing(client: TestClient) -> None:
+@pytest.mark.parametrize(
+    ("action", "field"),
+    [("/floor/list/close", "topic"), ("/topics/next", "topic"), ("/floor/next", "first")],
+)
+def test_a_hostile_value_for_what_an_action_depends_on_acts_on_nothing(
+    client: TestClient, action: str, field: str
+) -> None:
     event = room_with_an_open_topic(client)
-    current = str(snapshot(client, event)["version"])
+    url = f"/f/{event.slug}{action}"
+    drawn = form_fields(client.get(f"/f/{event.slug}").text, url)
+    true = as_number(drawn[field])
     problems = Problems()
-    for payload in [*SUBSET, current, "-1", "9" * 40, "1e3"]:
+    for payload in [*SUBSET, "-1", "9" * 40, "1e3", "0"]:
+        if true is not None and as_number(payload) == true:
+            continue  # the value the console shows: a real click
         with problems.about(payload):
             before = snapshot(client, event)
-            response = client.post(
-                f"/f/{event.slug}/floor/list/open", data={"version": payload}, headers=HTMX
-            )
-            assert response.status_code in (200, 409, 422), response.status_code
-            if response.status_code == 200:
-                assert as_number(payload) in (None, int(current)), "a wrong version was accepted"
-                assert as_number(payload) is not None or not payload.strip()
-            assert snapshot(client, event) == before, "opening an open list changed the event"
+            response = client.post(url, data={**drawn, field: payload}, headers=HTMX)
+            assert response.status_code in (409, 422), response.status_code
+            assert snapshot(client, event) == before, "a wrong dependency acted"
     problems.assert_none()
 
 
@@ -1203,6 +1217,8 @@ def test_malformed_utf8_in_a_field_is_refused_or_stored_as_valid_clean_text(
     field = MALFORMED_FIELDS[form]
     problems = Problems()
     for raw in MALFORMED_UTF8:
+        if form == "add a speaker":  # each try is another person: the same one is listed once
+            take_everyone_off_the_list(client, room.event)
         with problems.about(raw):
             before = snapshot(client, room.event)
             others = "&".join(f"{k}={quote(v)}" for k, v in fields.items() if k != field)

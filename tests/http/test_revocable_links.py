@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.models import Event
+from tests.console import as_console
 from tests.http.helpers import (
     HTMX,
     another_phone,
@@ -30,7 +31,7 @@ def test_a_new_join_code_keeps_who_joined_and_shuts_the_old_code(client: TestCli
     open_first_topic(client, event)
     facilitator(client, event)
     phone = join(another_phone(client), event, name="Ana")
-    response = client.post(f"/f/{event.slug}/join-code", headers=HTMX)
+    response = as_console(client, f"/f/{event.slug}/join-code", headers=HTMX)
     assert response.status_code == 200 and response.headers["HX-Refresh"] == "true"
     rotated = fresh(client, event)
     assert rotated.join_code != event.join_code
@@ -51,7 +52,7 @@ def test_a_new_join_code_can_sign_out_every_phone(client: TestClient) -> None:
     open_first_topic(client, event)
     facilitator(client, event)
     phone = join(another_phone(client), event, name="Ana")
-    client.post(f"/f/{event.slug}/join-code", data={"end_sessions": "true"}, headers=HTMX)
+    as_console(client, f"/f/{event.slug}/join-code", data={"end_sessions": "true"}, headers=HTMX)
     refused = phone.post(f"/e/{event.slug}/floor", data={"kind": "reply"}, headers=HTMX)
     assert refused.status_code == 401
     assert phone.get(f"/e/{event.slug}", follow_redirects=False).headers["location"] == "/join"
@@ -62,7 +63,7 @@ def test_renewing_the_projector_link_revokes_the_old_one(client: TestClient) -> 
     facilitator(client, event)
     old = projector_key(event)
     assert client.get(f"/projector/{event.slug}", params={"key": old}).status_code == 200
-    client.post(f"/f/{event.slug}/projector-link", headers=HTMX)
+    as_console(client, f"/f/{event.slug}/projector-link", headers=HTMX)
     new = projector_key(fresh(client, event))
     assert new != old
     assert client.get(f"/projector/{event.slug}", params={"key": old}).status_code == 403
@@ -73,16 +74,16 @@ def test_renewing_the_projector_link_revokes_the_old_one(client: TestClient) -> 
 def test_only_a_facilitator_changes_codes_and_links(client: TestClient) -> None:
     event = seeded_event(client)
     phone = join(another_phone(client), event)
-    assert phone.post(f"/f/{event.slug}/join-code", headers=HTMX).status_code == 401
-    assert phone.post(f"/f/{event.slug}/projector-link", headers=HTMX).status_code == 401
+    assert as_console(phone, f"/f/{event.slug}/join-code", headers=HTMX).status_code == 401
+    assert as_console(phone, f"/f/{event.slug}/projector-link", headers=HTMX).status_code == 401
     assert fresh(client, event).join_code == event.join_code
 
 
 def test_code_changes_are_in_the_audit_log(client: TestClient) -> None:
     event = seeded_event(client)
     facilitator(client, event)
-    client.post(f"/f/{event.slug}/join-code", headers=HTMX)
-    client.post(f"/f/{event.slug}/projector-link", headers=HTMX)
+    as_console(client, f"/f/{event.slug}/join-code", headers=HTMX)
+    as_console(client, f"/f/{event.slug}/projector-link", headers=HTMX)
     log = client.get(f"/f/{event.slug}/audit").text
     assert "Gave the event a new join code" in log
     assert "Renewed the projector link" in log

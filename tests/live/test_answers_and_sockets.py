@@ -19,6 +19,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from app.live.hub import Hub, Rendered
 from app.routes.responses import SCREEN_HEADER
+from tests.console import as_console_async
 from tests.live.conftest import LiveServer
 from tests.live.test_sockets import (
     WAIT,
@@ -87,16 +88,16 @@ async def test_a_console_shows_the_room_when_its_change_is_undone_before_its_soc
     event = seed(live_server)
     ana = await facilitator_client(live_server, event, "ana")
     bruno = await facilitator_client(live_server, event, "bruno")
-    await ana.post(f"/f/{event.slug}/topics/next")
+    await as_console_async(ana, f"/f/{event.slug}/topics/next")
     path, _ = await open_page(ana, f"/f/{event.slug}")
     async with socket_of(live_server, ana, path) as console:
-        snapshot = await regions(console, "fac-floor", "room-version")
+        snapshot = await regions(console, "fac-floor")
         assert "Close the list" in snapshot["fac-floor"]
 
         release = hold_the_hub(live_server, monkeypatch)
-        closed = await ana.post(f"/f/{event.slug}/floor/list/close")
+        closed = await as_console_async(ana, f"/f/{event.slug}/floor/list/close")
         assert "Reopen the list" in closed.text  # Ana's console now shows the list closed
-        reopened = await bruno.post(f"/f/{event.slug}/floor/list/open")
+        reopened = await as_console_async(bruno, f"/f/{event.slug}/floor/list/open")
         assert "Close the list" in reopened.text
         version = re.search(r'data-version="([0-9]+)"', reopened.text)
         release.set()  # both changes drawn at once: the list open, as the socket last sent
@@ -111,7 +112,7 @@ async def test_a_phone_is_not_sent_again_what_the_answer_to_its_request_showed(
 ) -> None:
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
-    await facilitator.post(f"/f/{event.slug}/topics/next")
+    await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
     ana = await phone(live_server, event, "Ana")
     path, _ = await open_page(ana, f"/e/{event.slug}")
     async with socket_of(live_server, ana, path) as socket:
@@ -134,14 +135,14 @@ async def test_a_phone_is_sent_the_change_of_its_own_region_made_by_others(
 ) -> None:
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
-    await facilitator.post(f"/f/{event.slug}/topics/next")
+    await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
     ana = await phone(live_server, event, "Ana")
     path, _ = await open_page(ana, f"/e/{event.slug}")
     async with socket_of(live_server, ana, path) as socket:
         await regions(socket, "p-topic", "p-my-turn")
         answer = await ana.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
         assert "You are number 1 on the list" in answer.text
-        await facilitator.post(f"/f/{event.slug}/floor/next")
+        await as_console_async(facilitator, f"/f/{event.slug}/floor/next")
         await next_message(socket, "You have the floor")
 
 
@@ -175,7 +176,7 @@ async def test_a_malformed_screen_id_is_no_screen_and_no_error(
     ana.headers[SCREEN_HEADER] = screen
     async with socket_of(live_server, ana, f"/ws/facilitator/{event.slug}?screen={screen}") as s:
         await regions(s, "fac-agenda", "fac-floor")
-        answer = await ana.post(f"/f/{event.slug}/topics/next")
+        answer = await as_console_async(ana, f"/f/{event.slug}/topics/next")
         assert answer.status_code == 200 and "Close topic" in answer.text
         update = await regions(s, "fac-agenda")
     assert "Close topic" in update["fac-agenda"]

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from app.models.floor import TurnStatus
-from app.services import events, floor, turns
+from app.services import events, floor
+from tests.console import as_console_async, form_fields
 from tests.live.conftest import LiveServer
 from tests.live.test_sockets import facilitator_client, phone, seed
 
@@ -25,7 +26,7 @@ async def test_a_burst_of_requests_puts_everyone_on_the_list_once(
 ) -> None:
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
-    await facilitator.post(f"/f/{event.slug}/topics/next")
+    await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
     phones = [await phone(live_server, event, f"Phone {i}") for i in range(PHONES)]
     for client in phones:
         client.timeout = httpx.Timeout(60)  # correctness is checked here, not speed
@@ -58,7 +59,7 @@ async def test_one_phone_tapping_many_times_at_once_is_on_the_list_once(
 ) -> None:
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
-    await facilitator.post(f"/f/{event.slug}/topics/next")
+    await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
     client = await phone(live_server, event, "Ana")
     statuses: list[int] = []
 
@@ -85,17 +86,18 @@ async def test_two_facilitators_pressing_next_together_advance_the_list_once(
     event = seed(live_server)
     one = await facilitator_client(live_server, event)
     other = await facilitator_client(live_server, event)
-    await one.post(f"/f/{event.slug}/topics/next")
+    await as_console_async(one, f"/f/{event.slug}/topics/next")
     for name in ("Ana", "Bruno", "Carla"):
         client = await phone(live_server, event, name)
         await client.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
-    console = (await one.get(f"/f/{event.slug}")).text
-    version = console.split('id="fac-floor"', 1)[1].split('data-version="', 1)[1].split('"')[0]
+    call_next = f"/f/{event.slug}/floor/next"
+    drawn = form_fields((await one.get(f"/f/{event.slug}")).text, call_next)
 
     results = []
 
     async def press(client: httpx.AsyncClient) -> None:
-        response = await client.post(f"/f/{event.slug}/floor/next", data={"version": version})
+        # Both consoles show the same list when their facilitators press.
+        response = await client.post(call_next, data=drawn)
         results.append(response)
 
     async with anyio.create_task_group() as presses:
@@ -106,5 +108,5 @@ async def test_two_facilitators_pressing_next_together_advance_the_list_once(
     refused = next(r for r in results if r.status_code == 409)
     assert "The room changed" in refused.text
     with live_server.app.state.database.reading() as db:
-        speaker = turns.current_speaker(db=db, event_id=event.id)
+        speaker = floor.current_speaker(db=db, event_id=event.id)
         assert speaker is not None and speaker.participant.name == "Ana"

@@ -129,12 +129,12 @@ async def test_a_region_an_answer_changed_is_sent_again_when_the_room_changes_ba
     # The list is open (v5). This page closes it (v6) and its answer shows it closed; a
     # co-facilitator reopens it (v7) before the socket's batch for v6 went out: the two are
     # drawn once, at v7, open again, as the socket last sent it. The page shows "closed".
-    screen = Screen().shows("fac-floor", "open", 5).shows("room-version", "5", 5)
+    screen = Screen().shows("fac-floor", "open", 5).shows("fac-agenda", "5", 5)
     sent = await screen.sent_after(
         ("answered", "fac-floor", "closed", 6),
-        ("answered", "room-version", "6", 6),
+        ("answered", "fac-agenda", "6", 6),
         ("offer", "fac-floor", "open", 7),
-        ("offer", "room-version", "7", 7),
+        ("offer", "fac-agenda", "7", 7),
     )
     assert sent == ["clock v7", '<p data-version="7">open</p>', '<p data-version="7">7</p>']
 
@@ -154,9 +154,9 @@ async def test_an_answer_older_than_a_batch_sent_meanwhile_leaves_the_page_in_do
     # A batch at v7 went out without the region (unchanged since v5) before the answer at v6
     # was told: the page refused the answer if the batch came first, or shows it if not.
     # What is due is sent again, at a version the page takes either way.
-    screen = Screen().shows("fac-floor", "open", 5).shows("room-version", "5", 5)
+    screen = Screen().shows("fac-floor", "open", 5).shows("fac-agenda", "5", 5)
     sent = await screen.sent_after(
-        ("offer", "room-version", "7", 7),
+        ("offer", "fac-agenda", "7", 7),
         ("offer", "fac-floor", "open", 7),
         PUMP,
         ("answered", "fac-floor", "closed", 6),

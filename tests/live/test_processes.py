@@ -9,6 +9,7 @@ from pathlib import Path
 
 from websockets.sync.client import connect
 
+from tests.console import as_console
 from tests.live.processes import (
     REPO_ROOT,
     SECRET_KEY,
@@ -42,7 +43,7 @@ def test_screens_on_one_process_follow_actions_made_through_another(
         next_message(projector, 'id="projector-stage"')
         next_message(console, 'id="fac-floor"')
 
-        assert facilitator.post(f"/f/{event.slug}/topics/next").status_code == 200
+        assert as_console(facilitator, f"/f/{event.slug}/topics/next").status_code == 200
         next_message(projector, "¿Cómo asegurar el acceso?")
 
         maria = joined(a.http, event, "María Pérez")
@@ -60,7 +61,7 @@ def test_a_server_of_two_workers_starts_both_and_serves_the_room(
     projector_url = f"{server.ws}/ws/projector/{event.slug}?key={event.projector_token}"
     with connect(projector_url, compression=None) as projector:
         next_message(projector, 'id="projector-stage"')
-        assert signed_in(server.http).post(f"/f/{event.slug}/topics/next").status_code == 200
+        assert as_console(signed_in(server.http), f"/f/{event.slug}/topics/next").status_code == 200
         next_message(projector, "¿Cómo asegurar el acceso?")
 
 

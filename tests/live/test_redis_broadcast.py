@@ -24,6 +24,8 @@ from app.live.broadcast import RESYNC, Broadcast, Change, Resync, from_url
 from app.main import create_app
 from app.models import Event
 from app.services import agenda
+from tests.console import as_console
+from tests.factories import seen
 from tests.http.helpers import HTMX, facilitator
 from tests.live.conftest import LiveServer
 from tests.live.processes import REDIS, redis_channel_url
@@ -124,7 +126,7 @@ async def test_a_worker_shows_a_change_made_through_another_worker(
         assert "Salud" not in "".join(snapshot.values())
         with TestClient(create_app(settings)) as other_worker:
             facilitator(with_token(other_worker), event)
-            response = other_worker.post(f"/f/{event.slug}/topics/next", headers=HTMX)
+            response = as_console(other_worker, f"/f/{event.slug}/topics/next", headers=HTMX)
             assert response.status_code == 200
         await next_message(socket, "Salud")
 
@@ -141,7 +143,12 @@ async def test_after_a_dropped_subscription_every_socket_gets_the_room_as_it_is_
         with database.writing() as db:
             fresh = db.get(Event, event.id)
             assert fresh is not None
-            agenda.open_topic(db=db, event=fresh, topic_id=event.segments[0].topics[0].id)
+            agenda.open_topic(
+                db=db,
+                event=fresh,
+                **seen(db, fresh, "topic"),
+                topic_id=event.segments[0].topics[0].id,
+            )
         assert kill_subscriptions(redis_url) == 1
         await next_message(socket, "Salud")
 

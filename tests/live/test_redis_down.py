@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.live.broadcast import Change, from_url
 from app.main import create_app
+from tests.console import as_console
 from tests.http.helpers import HTMX, facilitator, seeded_event
 from tests.tokens import with_token
 
@@ -53,7 +54,7 @@ def test_health_is_503_and_actions_still_commit_while_redis_is_unreachable(
 
         event = seeded_event(client)
         facilitator(with_token(client), event)
-        response = client.post(f"/f/{event.slug}/topics/next", headers=HTMX)
+        response = as_console(client, f"/f/{event.slug}/topics/next", headers=HTMX)
         assert response.status_code == 200
         assert "Salud" in response.text
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from tests.console import as_console
 from tests.http.helpers import (
     HTMX,
     another_phone,
@@ -40,12 +41,12 @@ def test_a_restarted_server_shows_the_same_queue_speaker_and_clock(settings: Set
         with_token(first)
         event = seeded_event(first)
         facilitator(first, event)
-        first.post(f"/f/{event.slug}/topics/next", headers=HTMX)
+        as_console(first, f"/f/{event.slug}/topics/next", headers=HTMX)
         for name in ("Ana", "Bruno", "Carla"):
             join(another_phone(first), event, name=name).post(
                 f"/e/{event.slug}/floor", data={"kind": "intervention"}
             )
-        first.post(f"/f/{event.slug}/floor/next", headers=HTMX)
+        as_console(first, f"/f/{event.slug}/floor/next", headers=HTMX)
         before = projector_view(first, event.slug, projector_key(event))
 
     with TestClient(create_app(settings)) as second:
@@ -62,10 +63,10 @@ def test_a_paused_clock_keeps_its_remaining_time_across_a_restart(settings: Sett
         with_token(first)
         event = seeded_event(first)
         facilitator(first, event)
-        first.post(f"/f/{event.slug}/topics/next", headers=HTMX)
+        as_console(first, f"/f/{event.slug}/topics/next", headers=HTMX)
         join(another_phone(first), event).post(f"/e/{event.slug}/floor", data={"kind": "reply"})
-        first.post(f"/f/{event.slug}/floor/next", headers=HTMX)
-        first.post(f"/f/{event.slug}/timer/pause", headers=HTMX)
+        as_console(first, f"/f/{event.slug}/floor/next", headers=HTMX)
+        as_console(first, f"/f/{event.slug}/timer/pause", headers=HTMX)
         before = projector_view(first, event.slug, projector_key(event))
 
     with TestClient(create_app(settings)) as second:

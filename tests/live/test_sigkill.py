@@ -23,6 +23,7 @@ from sqlalchemy import select
 from app.db import Database
 from app.models import Event, FloorRequest, Participant
 from app.models.floor import ACTIVE_STATUSES
+from tests.console import as_console, form_fields
 from tests.live.processes import Servers, joined, seed, signed_in
 
 PHONES = 40
@@ -81,10 +82,12 @@ class ClockActions:
 
     def run(self, facilitator: httpx.Client, slug: str) -> None:
         """One action after another, each once the last is answered, until the server is gone."""
+        console = facilitator.get(f"/f/{slug}").text
+        speaker = form_fields(console, f"/f/{slug}/floor/finish")  # whose clock it is
         for action in cycle(CLOCK_ACTIONS):
             self.unanswered, self.sent_ms = action, epoch_ms()
             try:
-                response = facilitator.post(f"/f/{slug}{action}")
+                response = facilitator.post(f"/f/{slug}{action}", data=speaker)
             except httpx.TransportError:
                 return
             assert response.status_code == 200, response.text
@@ -172,10 +175,10 @@ def test_a_killed_server_comes_back_with_every_acknowledged_request_speaker_and_
     event = seed(database_url)
     [server] = servers.start()
     facilitator = signed_in(server.http)
-    assert facilitator.post(f"/f/{event.slug}/topics/next").status_code == 200
+    assert as_console(facilitator, f"/f/{event.slug}/topics/next").status_code == 200
     speaker = joined(server.http, event, SPEAKER)
     assert speaker.post(f"/e/{event.slug}/floor", data={"kind": "reply"}).status_code == 200
-    called = facilitator.post(f"/f/{event.slug}/floor/next")
+    called = as_console(facilitator, f"/f/{event.slug}/floor/next")
     assert speaker_in(called.text) == SPEAKER
     clock = ClockActions(acknowledged=Clock.in_page(called.text))
     burst = Burst(event.slug)

@@ -14,7 +14,7 @@ from app.live.frames import PROJECTOR_REGIONS, clock
 from app.live.hub import PROJECTOR, Hub
 from app.models import Event
 from app.services import floor, timer, turns
-from tests.factories import make_event, make_participant, make_request, open_first_topic
+from tests.factories import make_event, make_participant, make_request, open_first_topic, seen
 
 pytestmark = pytest.mark.anyio
 
@@ -55,7 +55,7 @@ def a_speaker_on_the_clock(database: Database) -> Event:
         event = make_event(db)
         open_first_topic(db, event)
         make_request(db, event, make_participant(db, event))
-        turns.call_next(db=db, event=event)
+        turns.call_next(db=db, event=event, **seen(db, event, "first", "speaker"))
         return event
 
 
@@ -81,10 +81,10 @@ async def test_a_socket_that_stops_reading_delays_nobody_and_catches_up_with_the
 
         for _ in range(CHANGES):
             with database.writing() as db:
-                timer.add_time(db=db, event=event, seconds=30)
+                timer.add_time(db=db, event=event, **seen(db, event, "speaker"), seconds=30)
             await anyio.sleep(0)
         with database.writing() as db:
-            floor.set_list_open(db=db, event=event, is_open=False)
+            floor.set_list_open(db=db, event=event, **seen(db, event, "topic"), is_open=False)
         await until(lambda: any("List closed" in text for text in reader.sent))
         assert in_pocket.backlog <= len(PROJECTOR_REGIONS)  # one copy of each region at most
 

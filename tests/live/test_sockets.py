@@ -13,6 +13,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from app.models import Account, Event
 from app.services import accounts
+from tests.console import as_console_async
 from tests.factories import PASSWORD, make_account
 from tests.http.helpers import HTMX
 from tests.live.conftest import LiveServer
@@ -86,7 +87,7 @@ async def next_message(socket: ClientConnection, containing: str) -> str:
 async def test_a_new_socket_first_receives_the_full_state(live_server: LiveServer) -> None:
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
-    await facilitator.post(f"/f/{event.slug}/topics/next")
+    await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
     async with projector_socket(live_server, event) as socket:
         with anyio.fail_after(WAIT):
             clock = str(await socket.recv())
@@ -100,7 +101,7 @@ async def test_a_new_socket_first_receives_the_full_state(live_server: LiveServe
 async def test_projector_sees_a_new_request_and_the_next_speaker(live_server: LiveServer) -> None:
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
-    await facilitator.post(f"/f/{event.slug}/topics/next")
+    await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
     async with projector_socket(live_server, event) as socket:
         await next_message(socket, "projector-stage")
         maria = await phone(live_server, event, "María Pérez")
@@ -108,7 +109,7 @@ async def test_projector_sees_a_new_request_and_the_next_speaker(live_server: Li
         queued = await next_message(socket, "María Pérez")
         assert re.search(r'id="projector-next".*María Pérez', queued, re.S)
 
-        await facilitator.post(f"/f/{event.slug}/floor/next")
+        await as_console_async(facilitator, f"/f/{event.slug}/floor/next")
         called = await next_message(socket, 'data-running="true"')
         speaker = called.split('id="projector-speaker"', 1)[1].split("</section>", 1)[0]
         assert "María Pérez" in speaker
@@ -121,7 +122,7 @@ async def test_every_projector_gets_the_same_text(live_server: LiveServer) -> No
     async with projector_socket(live_server, event) as a, projector_socket(live_server, event) as b:
         await next_message(a, "projector-stage")
         await next_message(b, "projector-stage")
-        await facilitator.post(f"/f/{event.slug}/topics/next")
+        await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
         first, second = await next_message(a, "Salud"), await next_message(b, "Salud")
     assert first == second
 
@@ -129,7 +130,7 @@ async def test_every_projector_gets_the_same_text(live_server: LiveServer) -> No
 async def test_a_participant_sees_their_place_change_live(live_server: LiveServer) -> None:
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
-    await facilitator.post(f"/f/{event.slug}/topics/next")
+    await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
     ana, bruno = await phone(live_server, event, "Ana"), await phone(live_server, event, "Bruno")
     await ana.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
     await bruno.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
@@ -137,9 +138,9 @@ async def test_a_participant_sees_their_place_change_live(live_server: LiveServe
     url = f"{live_server.ws}/ws/participant/{event.slug}"
     async with connect(url, additional_headers={"Cookie": cookies}) as socket:
         await next_message(socket, "You are number 2 on the list")
-        await facilitator.post(f"/f/{event.slug}/floor/next")
+        await as_console_async(facilitator, f"/f/{event.slug}/floor/next")
         await next_message(socket, "You are number 1 on the list")
-        await facilitator.post(f"/f/{event.slug}/floor/next")
+        await as_console_async(facilitator, f"/f/{event.slug}/floor/next")
         await next_message(socket, "You have the floor")
 
 
@@ -159,7 +160,7 @@ async def test_every_message_on_every_socket_carries_the_state_version(
         await regions(screen, "projector-stage", "projector-join")
         await regions(console, "fac-agenda", "fac-floor")
         await regions(phone_socket, "p-topic", "p-my-turn")
-        await facilitator.post(f"/f/{event.slug}/topics/next")
+        await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
         await ana.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
         for socket, last in ((screen, "Ana"), (console, "Ana"), (phone_socket, "number 1")):
             seen: list[str] = []
@@ -175,7 +176,7 @@ async def test_a_phone_is_not_sent_its_form_again_while_nothing_of_it_changed(
 ) -> None:
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
-    await facilitator.post(f"/f/{event.slug}/topics/next")
+    await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
     ana = await phone(live_server, event, "Ana")
     cookies = cookie_header(ana)
     url = f"{live_server.ws}/ws/participant/{event.slug}"
@@ -198,8 +199,8 @@ async def test_the_facilitator_console_follows_a_co_facilitator(live_server: Liv
     url = f"{live_server.ws}/ws/facilitator/{event.slug}"
     async with connect(url, additional_headers={"Cookie": cookies}) as socket:
         await regions(socket, "fac-agenda", "fac-floor")
-        await other.post(f"/f/{event.slug}/topics/next")
-        update = await regions(socket, "fac-agenda", "fac-floor", "room-version")
+        await as_console_async(other, f"/f/{event.slug}/topics/next")
+        update = await regions(socket, "fac-agenda", "fac-floor")
         assert "Close topic" in update["fac-agenda"]
         assert "Salud" in update["fac-floor"]
 
@@ -228,11 +229,11 @@ async def test_the_agenda_is_not_sent_again_when_only_the_list_changed(
 ) -> None:
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
-    await facilitator.post(f"/f/{event.slug}/topics/next")
+    await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
     cookies = cookie_header(facilitator)
     url = f"{live_server.ws}/ws/facilitator/{event.slug}"
     async with connect(url, additional_headers={"Cookie": cookies}) as socket:
-        await regions(socket, "fac-agenda", "fac-floor", "room-version")
+        await regions(socket, "fac-agenda", "fac-floor")
         ana = await phone(live_server, event, "Ana")
         await ana.post(f"/e/{event.slug}/floor", data={"kind": "reply"})
         await next_message(socket, "Ana")
@@ -257,7 +258,7 @@ async def test_a_page_of_another_site_cannot_open_the_facilitators_socket(
 ) -> None:
     event = seed(live_server)
     facilitator = await facilitator_client(live_server, event)
-    await facilitator.post(f"/f/{event.slug}/topics/next")
+    await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
     own = await facilitator_socket_from(live_server, event, facilitator, live_server.http)
     assert "Salud" in own
     with pytest.raises(InvalidStatus) as refused:
@@ -281,7 +282,7 @@ async def test_a_disabled_facilitators_console_closes_at_the_next_change(
         await regions(console, "fac-agenda", "fac-floor")
         with live_server.app.state.database.writing() as db:
             accounts.set_active(db=db, username="ana", active=False)
-        await bruno.post(f"/f/{event.slug}/topics/next")
+        await as_console_async(bruno, f"/f/{event.slug}/topics/next")
         with anyio.fail_after(WAIT), pytest.raises(ConnectionClosed) as closed:
             while True:
                 assert "Salud" not in str(await console.recv()), "a disabled account saw it"
@@ -293,7 +294,7 @@ async def test_an_open_projector_closes_when_its_link_is_renewed(live_server: Li
     facilitator = await facilitator_client(live_server, event)
     async with projector_socket(live_server, event) as socket:
         await regions(socket, "projector-stage")
-        await facilitator.post(f"/f/{event.slug}/projector-link")
+        await as_console_async(facilitator, f"/f/{event.slug}/projector-link")
         with anyio.fail_after(WAIT), pytest.raises(ConnectionClosed) as closed:
             while True:
                 await socket.recv()

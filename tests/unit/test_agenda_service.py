@@ -15,6 +15,7 @@ from tests.factories import (
     make_participant,
     make_request,
     open_first_topic,
+    seen,
 )
 
 
@@ -43,32 +44,38 @@ def test_opening_a_topic_opens_its_segment(db: Session) -> None:
 def test_opening_another_topic_closes_the_open_one(db: Session) -> None:
     event = make_event(db)
     open_first_topic(db, event)
-    agenda.open_topic(db=db, event=event, topic_id=event.segments[1].topics[0].id)
+    agenda.open_topic(
+        db=db, event=event, **seen(db, event, "topic"), topic_id=event.segments[1].topics[0].id
+    )
     assert stages(event) == [("closed", ["closed", "pending"]), ("open", ["open"])]
 
 
 def test_next_topic_walks_the_agenda_across_segments(db: Session) -> None:
     event = make_event(db)
-    titles = [agenda.next_topic(db=db, event=event).title for _ in range(3)]
+    titles = [
+        agenda.next_topic(db=db, event=event, **seen(db, event, "topic")).title for _ in range(3)
+    ]
     assert titles == ["Salud", "Vivienda", "Microcrédito"]
     with pytest.raises(StageError):
-        agenda.next_topic(db=db, event=event)
+        agenda.next_topic(db=db, event=event, **seen(db, event, "topic"))
     assert events.open_topic(db=db, event_id=event.id).title == "Microcrédito"
 
 
 def test_next_topic_after_opening_a_segment_starts_with_its_first_topic(db: Session) -> None:
     event = make_event(db)
-    agenda.open_segment(db=db, event=event, segment_id=event.segments[1].id)
-    assert agenda.next_topic(db=db, event=event).title == "Microcrédito"
+    agenda.open_segment(
+        db=db, event=event, **seen(db, event, "segment"), segment_id=event.segments[1].id
+    )
+    assert agenda.next_topic(db=db, event=event, **seen(db, event, "topic")).title == "Microcrédito"
 
 
 def test_closing_a_topic_ends_the_turn_and_stops_the_clock(db: Session) -> None:
     event = make_event(db)
     open_first_topic(db, event)
     request = make_request(db, event, make_participant(db, event))
-    turns.call_next(db=db, event=event, now=at(0))
+    turns.call_next(db=db, event=event, **seen(db, event, "first", "speaker"), now=at(0))
     agenda.close_topic(db=db, event=event, topic_id=request.topic_id, now=at(20))
-    assert turns.current_speaker(db=db, event_id=event.id) is None
+    assert floor.current_speaker(db=db, event_id=event.id) is None
     assert not timer.read(timer.get(db=db, event_id=event.id), now=at(99)).running
 
 
@@ -92,7 +99,9 @@ def test_a_topic_of_another_event_is_not_found(db: Session) -> None:
     event = make_event(db)
     other = make_event(db, slug="other")
     with pytest.raises(NotFound):
-        agenda.open_topic(db=db, event=other, topic_id=event.segments[0].topics[0].id)
+        agenda.open_topic(
+            db=db, event=other, **seen(db, other, "topic"), topic_id=event.segments[0].topics[0].id
+        )
 
 
 def test_a_closed_topic_can_be_reopened_with_its_list(db: Session) -> None:
@@ -101,7 +110,7 @@ def test_a_closed_topic_can_be_reopened_with_its_list(db: Session) -> None:
     make_request(db, event, make_participant(db, event))
     topic_id = event.segments[0].topics[0].id
     agenda.close_topic(db=db, event=event, topic_id=topic_id)
-    agenda.open_topic(db=db, event=event, topic_id=topic_id)
+    agenda.open_topic(db=db, event=event, **seen(db, event, "topic"), topic_id=topic_id)
     assert [r.participant.name for r in floor.waiting_list(db=db, topic_id=topic_id)] == ["Ana"]
     assert event.segments[0].topics[0].stage is Stage.OPEN
 
@@ -119,10 +128,10 @@ def test_the_facilitator_sets_the_speaking_time_for_the_next_speakers(db: Sessio
     open_first_topic(db, event)
     make_request(db, event, make_participant(db, event, "Ana"))
     make_request(db, event, make_participant(db, event, "Bruno"))
-    turns.call_next(db=db, event=event, now=at(0))
+    turns.call_next(db=db, event=event, **seen(db, event, "first", "speaker"), now=at(0))
     agenda.set_speaking_time(db=db, event=event, speaking_time="2:30")
     assert timer.get(db=db, event_id=event.id).allotted_ms == 180_000  # Ana keeps her time
-    turns.call_next(db=db, event=event, now=at(100))
+    turns.call_next(db=db, event=event, **seen(db, event, "first", "speaker"), now=at(100))
     assert timer.get(db=db, event_id=event.id).allotted_ms == 150_000
 
 

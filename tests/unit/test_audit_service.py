@@ -10,10 +10,19 @@ from sqlalchemy.orm import Session
 from app.models import AuditEntry, Event, TurnKind
 from app.models.audit import AuditEntryIsFinal
 from app.services import agenda, audit, floor, timer, turns
+from app.services.changes import Stale
 from app.services.errors import NobodyWaiting, NotWaiting, StageError
-from app.services.events import Stale
 from app.services.timer import TimerState
-from tests.factories import T0, at, make_event, make_participant, make_request, open_first_topic
+from tests.factories import (
+    T0,
+    at,
+    make_event,
+    make_participant,
+    make_request,
+    open_first_topic,
+    place,
+    seen,
+)
 
 
 def log(db: Session, event: Event) -> list[AuditEntry]:
@@ -47,9 +56,17 @@ def room_with_a_list(db: Session, *names: str) -> tuple[Event, list[int]]:
 
 def test_calling_the_next_speaker_records_who_had_the_floor_and_who_has_it(db: Session) -> None:
     event, (ana, bruno) = room_with_a_list(db, "Ana", "Bruno")
-    turns.call_next(db=db, event=event, now=at(10))
+    turns.call_next(db=db, event=event, **seen(db, event, "first", "speaker"), now=at(10))
     audit.act_as(db, "carla")
-    entry = only(recorded(db, event, lambda: turns.call_next(db=db, event=event, now=at(20))))
+    entry = only(
+        recorded(
+            db,
+            event,
+            lambda: turns.call_next(
+                db=db, event=event, **seen(db, event, "first", "speaker"), now=at(20)
+            ),
+        )
+    )
     assert entry.action == "turns.call_next"
     assert entry.subject == f"Bruno (request {bruno})"
     assert entry.before == {"speaker": ana}
@@ -61,13 +78,27 @@ def test_calling_the_next_speaker_records_who_had_the_floor_and_who_has_it(db: S
 
 def test_what_no_facilitator_did_is_recorded_as_the_system(db: Session) -> None:
     event, _ = room_with_a_list(db, "Ana")
-    entry = only(recorded(db, event, lambda: turns.call_next(db=db, event=event, now=at(10))))
+    entry = only(
+        recorded(
+            db,
+            event,
+            lambda: turns.call_next(
+                db=db, event=event, **seen(db, event, "first", "speaker"), now=at(10)
+            ),
+        )
+    )
     assert entry.actor == "system"
 
 
 def test_calling_out_of_turn_is_its_own_action(db: Session) -> None:
     event, (_, bruno) = room_with_a_list(db, "Ana", "Bruno")
-    entry = only(recorded(db, event, lambda: turns.call(db=db, event=event, request_id=bruno)))
+    entry = only(
+        recorded(
+            db,
+            event,
+            lambda: turns.call(db=db, event=event, **seen(db, event, "speaker"), request_id=bruno),
+        )
+    )
     assert entry.action == "turns.call"
     assert (entry.before, entry.after) == (
         {"speaker": None},
@@ -77,8 +108,14 @@ def test_calling_out_of_turn_is_its_own_action(db: Session) -> None:
 
 def test_finishing_a_turn_records_the_speaker_leaving(db: Session) -> None:
     event, (ana,) = room_with_a_list(db, "Ana")
-    turns.call_next(db=db, event=event, now=at(10))
-    entry = only(recorded(db, event, lambda: turns.finish(db=db, event=event, now=at(60))))
+    turns.call_next(db=db, event=event, **seen(db, event, "first", "speaker"), now=at(10))
+    entry = only(
+        recorded(
+            db,
+            event,
+            lambda: turns.finish(db=db, event=event, **seen(db, event, "speaker"), now=at(60)),
+        )
+    )
     assert entry.action == "turns.finish"
     assert (entry.before, entry.after) == ({"speaker": ana}, {"speaker": None})
 
@@ -99,7 +136,13 @@ def test_skip_remove_and_put_back_record_the_status_change(db: Session) -> None:
 def test_moving_a_speaker_records_the_order_before_and_after(db: Session) -> None:
     event, (ana, bruno, carla) = room_with_a_list(db, "Ana", "Bruno", "Carla")
     entry = only(
-        recorded(db, event, lambda: floor.move(db=db, event=event, request_id=carla, offset=-1))
+        recorded(
+            db,
+            event,
+            lambda: floor.move(
+                db=db, event=event, request_id=carla, **place(db, event, carla), offset=-1
+            ),
+        )
     )
     assert entry.action == "floor.move"
     assert entry.before == {"waiting": [ana, bruno, carla]}
@@ -136,7 +179,13 @@ def test_adding_a_speaker_from_the_room_records_who_and_where_they_landed(db: Se
 def test_closing_and_reopening_the_list_is_recorded(db: Session) -> None:
     event, _ = room_with_a_list(db)
     close = only(
-        recorded(db, event, lambda: floor.set_list_open(db=db, event=event, is_open=False))
+        recorded(
+            db,
+            event,
+            lambda: floor.set_list_open(
+                db=db, event=event, **seen(db, event, "topic"), is_open=False
+            ),
+        )
     )
     assert (close.action, close.before, close.after) == (
         "floor.list_open",
@@ -163,7 +212,11 @@ def test_next_topic_records_the_topic_it_left_behind(db: Session) -> None:
     event = make_event(db)
     open_first_topic(db, event)
     first, second = event.segments[0].topics
-    entry = only(recorded(db, event, lambda: agenda.next_topic(db=db, event=event)))
+    entry = only(
+        recorded(
+            db, event, lambda: agenda.next_topic(db=db, event=event, **seen(db, event, "topic"))
+        )
+    )
     assert entry.action == "agenda.next_topic"
     assert entry.before == {"stage": "pending", "segment": event.segments[0].id, "topic": first.id}
     assert entry.after == {"stage": "open", "segment": event.segments[0].id, "topic": second.id}
@@ -195,7 +248,13 @@ def test_opening_a_segment_records_the_one_it_closed(db: Session) -> None:
     open_first_topic(db, event)
     first, second = event.segments
     entry = only(
-        recorded(db, event, lambda: agenda.open_segment(db=db, event=event, segment_id=second.id))
+        recorded(
+            db,
+            event,
+            lambda: agenda.open_segment(
+                db=db, event=event, **seen(db, event, "segment"), segment_id=second.id
+            ),
+        )
     )
     assert entry.action == "agenda.open_segment"
     assert entry.subject == f"Inclusión económica (segment {second.id})"
@@ -235,12 +294,14 @@ def test_speaking_time_changes_record_the_old_and_new_seconds(db: Session) -> No
 
 def test_every_change_to_the_clock_records_the_time_left_before_and_after(db: Session) -> None:
     event, _ = room_with_a_list(db, "Ana")
-    turns.call_next(db=db, event=event, now=at(0))
+    turns.call_next(db=db, event=event, **seen(db, event, "first", "speaker"), now=at(0))
     changes = [
-        lambda: timer.pause(db=db, event=event, now=at(30)),
-        lambda: timer.start(db=db, event=event, now=at(50)),
-        lambda: timer.add_time(db=db, event=event, seconds=30, now=at(60)),
-        lambda: timer.reset(db=db, event=event, now=at(70)),
+        lambda: timer.pause(db=db, event=event, **seen(db, event, "speaker"), now=at(30)),
+        lambda: timer.start(db=db, event=event, **seen(db, event, "speaker"), now=at(50)),
+        lambda: timer.add_time(
+            db=db, event=event, **seen(db, event, "speaker"), seconds=30, now=at(60)
+        ),
+        lambda: timer.reset(db=db, event=event, **seen(db, event, "speaker"), now=at(70)),
     ]
     entries = [only(recorded(db, event, change)) for change in changes]
     assert [(e.action, e.before, e.after) for e in entries] == [
@@ -274,11 +335,15 @@ def test_changes_that_change_nothing_are_not_recorded(db: Session) -> None:
     event, (ana, _) = room_with_a_list(db, "Ana", "Bruno")
     segment, topic = event.segments[0], event.segments[0].topics[0]
     no_ops = [
-        lambda: agenda.open_segment(db=db, event=event, segment_id=segment.id),
-        lambda: agenda.open_topic(db=db, event=event, topic_id=topic.id),
-        lambda: floor.set_list_open(db=db, event=event, is_open=True),
-        lambda: floor.move(db=db, event=event, request_id=ana, offset=-1),
-        lambda: timer.reset(db=db, event=event),
+        lambda: agenda.open_segment(
+            db=db, event=event, **seen(db, event, "segment"), segment_id=segment.id
+        ),
+        lambda: agenda.open_topic(
+            db=db, event=event, **seen(db, event, "topic"), topic_id=topic.id
+        ),
+        lambda: floor.set_list_open(db=db, event=event, **seen(db, event, "topic"), is_open=True),
+        lambda: floor.move(db=db, event=event, request_id=ana, **place(db, event, ana), offset=-1),
+        lambda: timer.reset(db=db, event=event, **seen(db, event, "speaker")),
         lambda: agenda.set_speaking_time(db=db, event=event, speaking_time="3:00"),
     ]
     for no_op in no_ops:
@@ -291,16 +356,27 @@ Refusal = Callable[[Session, Event, int], object]
 @pytest.mark.parametrize(
     ("refused", "error"),
     [
-        (lambda db, event, _: turns.call_next(db=db, event=event), NobodyWaiting),
+        (
+            lambda db, event, _: turns.call_next(
+                db=db, event=event, **seen(db, event, "first", "speaker")
+            ),
+            NobodyWaiting,
+        ),
         (lambda db, event, skipped: floor.skip(db=db, event=event, request_id=skipped), NotWaiting),
-        (lambda db, event, _: timer.pause(db=db, event=event), TimerState),
+        (
+            lambda db, event, _: timer.pause(db=db, event=event, **seen(db, event, "speaker")),
+            TimerState,
+        ),
         (
             lambda db, event, _: agenda.close_segment(
                 db=db, event=event, segment_id=event.segments[1].id
             ),
             StageError,
         ),
-        (lambda db, event, _: turns.finish(db=db, event=event, expected_version=0), Stale),
+        (
+            lambda db, event, _: turns.finish(db=db, event=event, seen_speaker=0),
+            Stale,
+        ),
     ],
 )
 def test_a_refused_action_leaves_no_entry(
@@ -320,8 +396,8 @@ def test_a_refused_action_leaves_no_entry(
 def test_what_participants_do_is_not_the_facilitators_log(db: Session) -> None:
     event, (ana,) = room_with_a_list(db, "Ana")
     ana_request = floor.waiting_list(db=db, topic_id=event.segments[0].topics[0].id)[0]
-    turns.call_next(db=db, event=event)
-    turns.finish(db=db, event=event)
+    turns.call_next(db=db, event=event, **seen(db, event, "first", "speaker"))
+    turns.finish(db=db, event=event, **seen(db, event, "speaker"))
     count = len(log(db, event))
     bruno = make_participant(db, event, "Bruno")
     request = make_request(db, event, bruno)
@@ -341,7 +417,7 @@ def test_each_event_reads_only_its_own_log_newest_first(db: Session) -> None:
     other = make_event(db, slug="other-consultation")
     open_first_topic(db, event)
     open_first_topic(db, other)
-    agenda.next_topic(db=db, event=event)
+    agenda.next_topic(db=db, event=event, **seen(db, event, "topic"))
     assert [e.action for e in log(db, event)] == ["agenda.next_topic", "agenda.open_topic"]
     assert [e.action for e in log(db, other)] == ["agenda.open_topic"]
 

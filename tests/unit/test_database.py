@@ -16,7 +16,7 @@ from app import db as app_db
 from app.db import Database, DatabaseBusy
 from app.models import Base, Event, Participant, TurnKind
 from app.models.floor import TurnStatus
-from app.services import events, floor
+from app.services import changes, events, floor
 from tests.databases import postgresql_only, sqlite_only
 from tests.factories import make_event, make_participant, open_first_topic
 
@@ -89,7 +89,7 @@ def test_a_writer_of_an_event_waits_for_the_one_before_it(
 ) -> None:
     event, people = room
     with ThreadPoolExecutor(1) as pool, database.writing() as first:
-        events.lock(db=first, event=event)
+        changes.lock(db=first, event=event)
         second: Future[int] = pool.submit(tap(database, event, people[0]))
         time.sleep(0.3)
         assert not second.done()
@@ -103,7 +103,7 @@ def test_a_reader_sees_the_room_as_it_was_while_a_write_is_under_way(
 ) -> None:
     event, _ = room
     with database.writing() as writer:
-        events.lock(db=writer, event=event).version += 100
+        changes.lock(db=writer, event=event).version += 100
         writer.flush()
         with database.reading() as reader:
             assert events.get(db=reader, event_id=event.id).version == event.version
@@ -126,7 +126,7 @@ def test_a_writer_kept_waiting_too_long_is_told_the_room_is_busy(
 ) -> None:
     event, people = room
     with impatient_database.writing() as first:
-        events.lock(db=first, event=event)
+        changes.lock(db=first, event=event)
         with pytest.raises(DatabaseBusy):
             tap(impatient_database, event, people[0])()
 
