@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.config import ROOT
 from app.db import Database
 from app.migrate import upgrade
 from app.services import accounts
@@ -40,6 +41,7 @@ def palabra_run(database: Path, port: int) -> subprocess.Popen[str]:
         "PALABRA_SECRET_KEY": SECRET,
         "PALABRA_HOST": HOST,
         "PALABRA_PORT": str(port),
+        "PYTHONPATH": str(ROOT),  # this tree's app, wherever the package is installed from
     }
     environment.pop("PALABRA_PUBLIC_URL", None)
     return subprocess.Popen(
