@@ -15,11 +15,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PALABRA_DATABASE_URL=sqlite:////data/palabra.db
 
 WORKDIR /srv/palabra
+# The runtime lock pins every package with its hashes (make lock writes it); then the project.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml README.md alembic.ini ./
 COPY app ./app
 COPY migrations ./migrations
 COPY static ./static
-RUN pip install -e . \
+RUN pip install --no-deps -e . \
     && useradd --system --home-dir /srv/palabra palabra \
     && mkdir -p /data && chown palabra /data
 

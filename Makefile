@@ -9,7 +9,8 @@ POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 POSTGRES_ANSWERS = $(BIN)/python -c 'import sys, sqlalchemy; sqlalchemy.create_engine( \
 	sys.argv[1], connect_args={"connect_timeout": 3}).connect()' '$(POSTGRES_URL)' >/dev/null 2>&1
 
-.PHONY: run run-cluster test lint typecheck pytest pytest-sqlite pytest-postgres services browser clean
+.PHONY: run run-cluster test lint typecheck pytest pytest-sqlite pytest-postgres services browser \
+	lock upgrade clean
 
 run: $(STAMP)
 	$(BIN)/python -m app run
@@ -62,11 +63,31 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-$(STAMP): pyproject.toml
+# Every package comes from the lock, at its pinned version and hash; then the project itself.
+# requirements-dev.lock is requirements.lock (what the container installs) and the dev tools.
+$(STAMP): requirements-dev.lock
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# The locks change only here, on purpose. After editing pyproject.toml's dependencies,
+# `make lock` adds what is new and keeps every other pin; `make upgrade` takes the newest
+# release of everything that pyproject.toml allows. Both then reinstall .venv. The runtime lock
+# is resolved within the dev lock, so the two never pin one package differently.
+LOCK = $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command 'make lock'
+
+lock: $(STAMP)
+	$(LOCK) --extra dev -o requirements-dev.lock
+	$(LOCK) -c requirements-dev.lock -o requirements.lock
+	$(MAKE) --no-print-directory $(STAMP)
+
+upgrade: $(STAMP)
+	$(LOCK) --extra dev --upgrade -o requirements-dev.lock
+	$(LOCK) -c requirements-dev.lock -o requirements.lock
+	$(MAKE) --no-print-directory $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -145,8 +145,15 @@ def _run(settings: Settings, workers: int) -> int:
             file=sys.stderr,
         )
         return 2
+    # Before anything is created: a first password shown for a server that cannot start
+    # would be shown once and never used.
+    refusal = _cannot_serve(settings)
+    if refusal:
+        print(f"python -m app run: {refusal}\nNothing was changed.", file=sys.stderr)
+        return 1
     _migrate(settings)
     database = Database(settings.database_url)
+    created = None
     try:
         with database.writing() as db:
             if not events.list_all(db=db):
@@ -157,31 +164,79 @@ def _run(settings: Settings, workers: int) -> int:
                 )
                 print(f"Loaded the bundled agenda: {event.title}")
             if not accounts.list_all(db=db):
-                _first_account(settings, db)
+                created = _first_account(settings, db)
     finally:
         database.dispose()
     _print_links(settings)
-    # Each worker imports the app and calls the factory itself: the app goes by name.
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=workers,
-        ws_per_message_deflate=False,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-    )
+    try:
+        # Each worker imports the app and calls the factory itself: the app goes by name.
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=workers,
+            ws_per_message_deflate=False,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+        )
+    except SystemExit as failure:
+        # Uvicorn exits when it cannot start, for example if the port was taken since the
+        # check: the password printed above may be all the newcomer has.
+        if created and failure.code:
+            print(
+                f"Palabra did not start. To sign in as {created} later, use the password"
+                f" printed above, or set a new one: python -m app facilitator reset {created}",
+                file=sys.stderr,
+            )
+        raise
     return 0
 
 
-def _first_account(settings: Settings, db: Session) -> None:
-    """Without any account nobody can run the room: say how to make one, or make one here."""
+def _cannot_serve(settings: Settings) -> str | None:
+    """Why ``PALABRA_HOST``:``PALABRA_PORT`` cannot be served on, or None if it can.
+
+    Binds and listens on every address the host resolves to, as the server will (with
+    SO_REUSEADDR, and IPv6 only on IPv6 sockets, as asyncio does), then lets them go.
+    """
+    import errno
+    import socket
+
+    address = f"{settings.host}:{settings.port}"
+    try:
+        for family, kind, protocol, _, sockaddr in socket.getaddrinfo(
+            settings.host, settings.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        ):
+            with socket.socket(family, kind, protocol) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:
+                    probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                probe.bind(sockaddr)
+                probe.listen()
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            other = 8001 if settings.port == 8000 else 8000
+            return (
+                f"cannot serve on {address}: another program is using port {settings.port}."
+                f" Stop it, or choose another port, for example: PALABRA_PORT={other} make run"
+            )
+        return (
+            f"cannot serve on {address}: {error.strerror or error}."
+            " Set PALABRA_HOST to an address of this machine and PALABRA_PORT to a free port."
+        )
+    return None
+
+
+def _first_account(settings: Settings, db: Session) -> str | None:
+    """Without any account nobody can run the room: say how to make one, or make one here.
+
+    Returns the username of the account made, or None if none was.
+    """
     from app.services import accounts
 
     if settings.env != "development":
         print(f"No facilitator can sign in yet. Create one: {CREATE_HINT}")
-        return
+        return None
     password = secrets.token_urlsafe(12)
     accounts.create(db=db, username="facilitator", name="Facilitator", password=password)
     print(
@@ -191,6 +246,7 @@ def _first_account(settings: Settings, db: Session) -> None:
         f"  Password (shown once): {password}\n"
         "  Change it with: python -m app facilitator reset facilitator"
     )
+    return "facilitator"
 
 
 CREATE_HINT = "python -m app facilitator create USERNAME --name 'Full Name'"
