@@ -41,13 +41,27 @@ class Settings(BaseSettings):
     # Other sites whose pages may open Palabra's live sockets, besides Palabra's own address
     # (comma-separated, e.g. "https://palabra.example.org"). Normally empty.
     allowed_origins: str = ""
-    # How often one address may join, and one phone (or one address) may ask for the floor.
-    # Generous per address: a whole room may share one public address.
-    rate_join_per_address: str = "120/minute"
+    # Rate limits ("30/minute", "5 per 10 seconds"), counted per address and per phone. A hall's
+    # phones often reach a hosted Palabra through the venue's one public address (NAT), so each
+    # per-address limit is sized for a whole hall, and still slows a script from one address.
+    # Joins with the right code: a hall of 1,000 joins within one minute; a script making
+    # participants is held to 20 a second.
+    rate_join_per_address: str = "1200/minute"
+    # Tries with a wrong code (the join form, or a join link or form opened with a code): most
+    # phones scan the QR code and type nothing, so a hall's mistypes stay well under 60 a
+    # minute; a script guessing gets 60 a minute against 31^8 (about 8.5e11) codes. While an
+    # address is over it even the right code waits: told apart, the answer would tell a
+    # guesser which code is right.
+    rate_failed_join_per_address: str = "60/minute"
+    # Requests for the floor per phone: a person asks, withdraws and asks again now and then.
     rate_floor_per_device: str = "20/minute"
-    rate_floor_per_address: str = "600/minute"
+    # Per address: 300 phones asking, withdrawing and asking again within a minute (900), with
+    # room to spare; below the 50 a second one process takes (README, "Bigger rooms"), so one
+    # address with many phones cannot take all of it.
+    rate_floor_per_address: str = "1800/minute"
     # Sign-in tries from one address (any usernames), at one username from one address, and
-    # at one username from everywhere; a wrong password counts like a right one.
+    # at one username from everywhere; a wrong password counts like a right one. A hall holds
+    # a handful of facilitators; a script guessing passwords is held to these.
     rate_login_per_address: str = "30/minute"
     rate_login_per_account: str = "10/minute"
     rate_login_per_account_everywhere: str = "100/minute"
@@ -70,6 +84,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "rate_join_per_address",
+        "rate_failed_join_per_address",
         "rate_floor_per_device",
         "rate_floor_per_address",
         "rate_login_per_address",

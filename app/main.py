@@ -59,4 +59,4 @@ def limiter_for(settings: Settings) -> Limiter:
     if target is None:
         return RateLimiter()
     url, channel = target
-    return RedisRateLimiter(url, prefix=f"{channel}:rate:")
+    return RedisRateLimiter(url, prefix=f"{channel}:rate")

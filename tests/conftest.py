@@ -139,6 +139,7 @@ def settings(database_url: str) -> Settings:
         public_url="http://testserver",
         # Every test client comes from one address; limits have tests of their own.
         rate_join_per_address="100000/minute",
+        rate_failed_join_per_address="100000/minute",
         rate_floor_per_address="100000/minute",
         rate_floor_per_device="100000/minute",
         rate_login_per_address="100000/minute",

@@ -19,7 +19,7 @@ from app.models import Account, Event, Participant
 from app.ratelimit import Limiter, Rule
 from app.services import accounts, audit, events, participants
 from app.services.agenda_file import SPEAKING_TIME
-from app.services.errors import DomainError, InvalidInput
+from app.services.errors import DomainError, InvalidInput, NotFound
 from app.services.participants import COUNTRY_MAX, NAME_MAX, ORGANISATION_MAX
 from app.services.text import SPACE, SPACE_CLASS, VISIBLE
 
@@ -249,7 +249,27 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def limit_joins(request: Request, settings: AppSettings) -> None:
+def event_to_join(request: Request, settings: Settings, db: Session, code: str) -> Event:
+    """The event whose join code this is; a wrong code counts as a failed join of this address.
+
+    Raises NotFound for a wrong code, and TooManyTries while the address is over its failed
+    joins (``rate_failed_join_per_address``), for the right code too: answered apart, the
+    right code would stand out to a guesser however slowly they were let through.
+    """
+    limiter: Limiter = request.app.state.limiter
+    key = f"join:failed:{_address(request)}"
+    wait = limiter.wait(key, Rule.parse(settings.rate_failed_join_per_address))
+    if wait is not None:
+        raise TooManyTries(wait)
+    try:
+        return events.get_by_code(db=db, code=code)
+    except NotFound:
+        _limit(request, key, settings.rate_failed_join_per_address)
+        raise
+
+
+def limit_joins(request: Request, settings: Settings) -> None:
+    """A join with the right code, counted apart from the failed ones (sized for a hall)."""
     _limit(request, f"join:{_address(request)}", settings.rate_join_per_address)
 
 

@@ -28,6 +28,7 @@ from app.routes.deps import (
     SummaryField,
     WriteDb,
     database_of,
+    event_to_join,
     limit_floor_requests,
     limit_joins,
     optional_id,
@@ -47,21 +48,27 @@ def home(request: Request, locale: Locale) -> Response:
 
 
 @router.get("/j/{code}")
-def join_link(request: Request, code: str, db: ReadDb, locale: Locale) -> Response:
-    return join_form(request=request, db=db, locale=locale, code=code)
+def join_link(
+    request: Request, code: str, db: ReadDb, settings: AppSettings, locale: Locale
+) -> Response:
+    return join_form(request=request, db=db, settings=settings, locale=locale, code=code)
 
 
 @router.get("/join")
 def join_form(
-    request: Request, db: ReadDb, locale: Locale, code: Annotated[str, Query(max_length=64)] = ""
+    request: Request,
+    db: ReadDb,
+    settings: AppSettings,
+    locale: Locale,
+    code: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
-    event = events.get_by_code(db=db, code=code) if code else None
+    event = event_to_join(request, settings, db, code) if code else None
     return page(
         request, "participant/join.html", locale=locale, event=event, code=code, form={}, error=None
     )
 
 
-@router.post("/join", dependencies=[Depends(limit_joins)])
+@router.post("/join")
 def join(
     request: Request,
     db: WriteDb,
@@ -73,7 +80,8 @@ def join(
     country: CountryField = "",
     actor_type_id: Annotated[str, Form(max_length=20, pattern=OPTIONAL_ID)] = "",
 ) -> Response:
-    event = events.get_by_code(db=db, code=code)
+    event = event_to_join(request, settings, db, code)
+    limit_joins(request, settings)
     form = {
         "name": name,
         "organisation": organisation,

@@ -8,10 +8,19 @@ import unicodedata
 from app.i18n import N_
 from app.services.errors import InvalidInput
 
-# Embedding, override and isolate controls can turn a name around on every screen it is on.
-BIDI_CONTROLS = frozenset(
-    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+# Format characters (Unicode category Cf: zero-width spaces and joiners, the word joiner,
+# the byte order mark, bidirectional controls, tags...) and the fillers and variation
+# selectors that show nothing by themselves. In a name any of them makes it look like another
+# person's, so a line loses them all (the identifier profile of UTS #39, "Unicode Security
+# Mechanisms", leaves such default-ignorable characters out too).
+FILLERS = frozenset(
+    "\u034f\u115f\u1160\u3164\uffa0"
+    + "".join(map(chr, [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]))
 )
+# What a script needs in running text: zero-width joiners and non-joiners inside emoji
+# sequences and Indic or Arabic words, and the tags of a subdivision flag after its black flag.
+JOINERS = frozenset("\u200c\u200d")
+TAGS = frozenset(map(chr, range(0xE0020, 0xE0080)))
 
 
 # White space as form patterns read it everywhere (Python, pydantic's and schema tools'
@@ -30,19 +39,26 @@ VISIBLE = (
 
 
 def clean_line(value: str, *, limit: int, field: str, required: bool = False) -> str:
-    """One line of text: controls dropped, runs of white space folded to one space.
+    """One line of text: controls and invisible characters dropped, white space folded.
 
+    For what names a person (names, organisations, countries): nothing in it is invisible.
     No longer than ``limit`` as typed either: a form field's length is its bound.
     """
     if len(value) > limit:
         raise InvalidInput(N_("{field} has at most {limit} characters."), field=field, limit=limit)
-    cleaned = " ".join(_printable(value).split())
+    shown = "".join(ch for ch in _printable(value) if not _is_format(ch) and ch not in FILLERS)
+    cleaned = " ".join(shown.split())
     return _checked(cleaned, limit=limit, field=field, required=required)
 
 
 def clean_text(value: str, *, limit: int, field: str, required: bool = False) -> str:
-    """Several lines of text: controls dropped, line breaks kept (at most one blank line)."""
-    lines = [" ".join(line.split()) for line in _printable(value, keep="\n").split("\n")]
+    """Several lines of text: controls dropped, line breaks kept (at most one blank line).
+
+    Format characters go too, except a joiner between two characters that show and a tag
+    after one (or after a tag): emoji sequences and Indic or Arabic words keep their shape.
+    """
+    shown = _without_stray_format(_printable(value, keep="\n"))
+    lines = [" ".join(line.split()) for line in shown.split("\n")]
     cleaned = "\n".join(lines).strip()
     while "\n\n\n" in cleaned:
         cleaned = cleaned.replace("\n\n\n", "\n\n")
@@ -54,8 +70,29 @@ def _printable(value: str, keep: str = "") -> str:
     return "".join(
         ch if ch in keep or unicodedata.category(ch) not in ("Cc", "Zl", "Zp") else " "
         for ch in value
-        if ch not in BIDI_CONTROLS
     )
+
+
+def _is_format(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cf"
+
+
+def _without_stray_format(text: str) -> str:
+    kept: list[str] = []
+    for i, ch in enumerate(text):
+        if not _is_format(ch) or _needed(ch, kept[-1] if kept else "", text[i + 1 : i + 2]):
+            kept.append(ch)
+    return "".join(kept)
+
+
+def _needed(ch: str, before: str, after: str) -> bool:
+    if ch in JOINERS:
+        return _shows(before) and _shows(after)
+    return ch in TAGS and (_shows(before) or before in TAGS)
+
+
+def _shows(ch: str) -> bool:
+    return bool(ch) and not ch.isspace() and not _is_format(ch)
 
 
 def _checked(cleaned: str, *, limit: int, field: str, required: bool) -> str:

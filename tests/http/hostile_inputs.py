@@ -6,6 +6,7 @@ bidirectional overrides, zero-width joiners) can be seen in review.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 SCRIPT_TAGS = [
@@ -419,3 +420,41 @@ def is_unprintable(ch: str, *, keep: str = "") -> bool:
     if ch in keep:
         return False
     return ch in BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+
+
+# Unicode's format characters (category Cf: zero-width spaces and joiners, the word joiner,
+# the byte order mark, invisible operators, tags...) and the fillers and variation
+# selectors that show nothing by themselves: none of them belongs in a name.
+FORMAT_CHARACTERS = "".join(
+    ch for ch in map(chr, range(sys.maxunicode + 1)) if unicodedata.category(ch) == "Cf"
+)
+FILLERS = "\u034f\u115f\u1160\u3164\uffa0" + "".join(
+    map(chr, [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+)
+INVISIBLE_IN_A_NAME = frozenset(FORMAT_CHARACTERS + FILLERS)
+# What a script needs in running text: joiners inside emoji sequences and Indic or Arabic
+# words, and the tags of a subdivision flag (\U0001f3f4 and its tags).
+JOINERS = frozenset("\u200c\u200d")
+TAGS = frozenset(map(chr, range(0xE0020, 0xE0080)))
+
+
+def stray_format_characters(text: str) -> list[str]:
+    """The format characters in ``text`` that no script needs where they are, as U+XXXX.
+
+    A joiner must sit between two characters that show; a tag must follow one, or a tag.
+    """
+    stray = []
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) != "Cf":
+            continue
+        before, after = text[i - 1 : i], text[i + 1 : i + 2]
+        if ch in JOINERS and _shows(before) and _shows(after):
+            continue
+        if ch in TAGS and (_shows(before) or before in TAGS):
+            continue
+        stray.append(f"U+{ord(ch):04X}")
+    return stray
+
+
+def _shows(ch: str) -> bool:
+    return bool(ch) and not ch.isspace() and unicodedata.category(ch) != "Cf"

@@ -61,7 +61,14 @@ from tests.http.helpers import (
     projector_key,
     seeded_event,
 )
-from tests.http.hostile_inputs import BAD_IDS, CORPUS, SUBSET, is_unprintable
+from tests.http.hostile_inputs import (
+    BAD_IDS,
+    CORPUS,
+    INVISIBLE_IN_A_NAME,
+    SUBSET,
+    is_unprintable,
+    stray_format_characters,
+)
 
 # What fits in an address: httpx refuses longer ones (and so would any server in front).
 IN_ADDRESSES = [value for value in SUBSET if len(quote(value, safe="")) < 60_000]
@@ -123,8 +130,14 @@ def shown(value: str) -> str:
 
 
 def assert_printable(value: str, *, multiline: bool = False) -> None:
+    """Nothing unprintable; in a summary no stray format character, in a line none at all."""
     bad = [f"U+{ord(ch):04X}" for ch in value if is_unprintable(ch, keep="\n" if multiline else "")]
     assert not bad, f"stored unprintable characters {bad}"
+    if multiline:
+        invisible = stray_format_characters(value)
+    else:
+        invisible = [f"U+{ord(ch):04X}" for ch in value if ch in INVISIBLE_IN_A_NAME]
+    assert not invisible, f"stored invisible characters {invisible}"
     value.encode("utf-8")  # no lone surrogate
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,19 +24,39 @@ def redis_url() -> str:
     return redis_channel_url()
 
 
-def test_two_workers_share_one_count(redis_url: str) -> None:
+@pytest.fixture
+def two_workers(redis_url: str) -> Iterator[tuple[RedisRateLimiter, RedisRateLimiter]]:
+    """Two workers' limiters on one Redis, as `create_app` makes them."""
     target = redis_target(redis_url)
     assert target is not None
     url, channel = target
     one, other = RedisRateLimiter(url, prefix=channel), RedisRateLimiter(url, prefix=channel)
+    yield one, other
+    one.close()
+    other.close()
+
+
+def test_two_workers_share_one_count(
+    two_workers: tuple[RedisRateLimiter, RedisRateLimiter],
+) -> None:
+    one, other = two_workers
     key = "join:address:127.0.0.1"
     assert [one.hit(key, THREE_A_MINUTE), other.hit(key, THREE_A_MINUTE)] == [None, None]
     assert one.hit(key, THREE_A_MINUTE) is None
     wait = other.hit(key, THREE_A_MINUTE)
     assert wait is not None and 1 <= wait <= 60
     assert one.hit(f"{key}:another", THREE_A_MINUTE) is None  # other keys count apart
-    one.close()
-    other.close()
+
+
+def test_a_wait_is_read_from_the_shared_count_without_a_hit(
+    two_workers: tuple[RedisRateLimiter, RedisRateLimiter],
+) -> None:
+    one, other = two_workers
+    key = "join:failed:192.0.2.1"
+    assert [other.wait(key, THREE_A_MINUTE) for _ in range(5)] == [None] * 5
+    assert [one.hit(key, THREE_A_MINUTE) for _ in range(3)] == [None] * 3
+    wait = other.wait(key, THREE_A_MINUTE)
+    assert wait is not None and 1 <= wait <= 60
 
 
 def test_without_redis_nobody_is_stopped_and_the_log_says_so(
@@ -44,6 +65,7 @@ def test_without_redis_nobody_is_stopped_and_the_log_says_so(
     unreachable = RedisRateLimiter("redis://127.0.0.1:1/0")
     with caplog.at_level(logging.WARNING):
         assert all(unreachable.hit("join:address:x", THREE_A_MINUTE) is None for _ in range(5))
+        assert unreachable.wait("join:failed:x", THREE_A_MINUTE) is None
     assert "rate limit not counted" in caplog.text
     unreachable.close()
 
