@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from app.i18n import N_
-from app.services.agenda_messages import describe
+from app.services.agenda_messages import describe, location
 from app.services.text import SPACE, SPACE_CLASS
 
 FORMAT_VERSION = 1
@@ -162,10 +162,10 @@ class AgendaSpec(_Strict):
     @classmethod
     def _known_format(cls, value: int) -> int:
         if value != FORMAT_VERSION:
-            raise ValueError(
-                N_("this Palabra reads agenda format {known}, not {value}: write format = {known}")
-                .format(known=FORMAT_VERSION, value=value)
-            )  # fmt: skip
+            message = N_(
+                "this Palabra reads agenda format {known}, not {value}: write format = {known}"
+            )
+            raise ValueError(message.format(known=FORMAT_VERSION, value=value))
         return value
 
 
@@ -235,7 +235,8 @@ def parse_agenda(content: bytes, *, source: str = "agenda") -> AgendaSpec:
         raise AgendaFileError(source, [N_("not valid TOML: {error}").format(error=error)]) from None
     except RecursionError:  # the parser recurses once per level of nesting
         raise AgendaFileError(
-            source, [N_("lists or tables are nested too deeply; an agenda needs three levels")]
+            source,
+            [N_("lists or tables are nested too deeply for an agenda")],
         ) from None
     except ValueError:  # Python reads integers of at most sys.get_int_max_str_digits() digits
         raise AgendaFileError(
@@ -268,7 +269,9 @@ def validate_agenda(data: Any, *, source: str = "agenda") -> AgendaSpec:
     return spec
 
 
-_TOO_LARGE = N_("the file is larger than 2 MB; an agenda is far smaller")
+_TOO_LARGE = N_("the file is larger than {size} MB; an agenda is far smaller").format(
+    size=MAX_FILE_BYTES // 1_000_000
+)
 _DATE: TypeAdapter[date] = TypeAdapter(date)
 _SEGMENT_NUMBER: TypeAdapter[int] = TypeAdapter(SegmentNumber)
 _KEY: TypeAdapter[str] = TypeAdapter(Key)
@@ -287,32 +290,39 @@ def _items(data: Any, name: str) -> list[dict[str, Any]]:
     return [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else []
 
 
+# The values each of which must be unique in its list, and what a repeat is told.
+_UNIQUE = (
+    ("segments", "number", _SEGMENT_NUMBER, N_("segment {value} comes twice; give each segment a number of its own")),
+    ("actor_types", "key", _KEY, N_('the key "{value}" comes twice; give each actor type a key of its own')),
+    ("focus_groups", "key", _KEY, N_('the key "{value}" comes twice; give each focus group a key of its own')),
+)  # fmt: skip
+
+
 def _problems_across_values(data: dict[str, Any]) -> list[str]:
     problems = []
     event = data["event"] if isinstance(data.get("event"), dict) else {}
     starts_on, ends_on = (_valid(_DATE, event.get(f)) for f in ("starts_on", "ends_on"))
     if starts_on and ends_on and ends_on < starts_on:
-        problems.append(
-            N_("event.ends_on: the event ends on {ends_on}, before it starts on {starts_on}")
-            .format(ends_on=ends_on, starts_on=starts_on)
-        )  # fmt: skip
-    for name, field, kind, message in (
-        ("segments", "number", _SEGMENT_NUMBER, N_("segment {value} comes twice; give each segment a number of its own")),
-        ("actor_types", "key", _KEY, N_('the key "{value}" comes twice; give each actor type a key of its own')),
-        ("focus_groups", "key", _KEY, N_('the key "{value}" comes twice; give each focus group a key of its own')),
-    ):  # fmt: skip
+        message = N_("the event ends on {ends_on}, before it starts on {starts_on}")
+        problems.append("event.ends_on: " + message.format(ends_on=ends_on, starts_on=starts_on))
+    for name, field, kind, message in _UNIQUE:
         seen = set()
-        for position, item in enumerate(_items(data, name), 1):
+        for position, item in enumerate(_items(data, name)):
             value = _valid(kind, item.get(field))
             if value is not None and value in seen:
-                problems.append(f"{name}[{position}].{field}: " + message.format(value=value))
+                where = location((name, position, field))
+                problems.append(f"{where}: " + message.format(value=value))
             seen.add(value)
     topics = [t for s in _items(data, "segments") for t in _items(s, "topics")]
     questions = sum(len(q) for t in topics if isinstance(q := t.get("questions"), list))
-    for count, limit, message in (
-        (len(topics), MAX_TOPICS, N_("{count} topics in all; an agenda has at most {limit}")),
-        (questions, MAX_QUESTIONS, N_("{count} guiding questions in all; an agenda has at most {limit}")),
-    ):  # fmt: skip
-        if count > limit:
-            problems.append("segments: " + message.format(count=f"{count:,}", limit=f"{limit:,}"))
+    if len(topics) > MAX_TOPICS:
+        message = N_("{count} topics in all; an agenda has at most {limit}")
+        problems.append(
+            "segments: " + message.format(count=f"{len(topics):,}", limit=f"{MAX_TOPICS:,}")
+        )
+    if questions > MAX_QUESTIONS:
+        message = N_("{count} guiding questions in all; an agenda has at most {limit}")
+        problems.append(
+            "segments: " + message.format(count=f"{questions:,}", limit=f"{MAX_QUESTIONS:,}")
+        )
     return problems
