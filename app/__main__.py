@@ -15,6 +15,8 @@ from app.config import Settings, get_settings
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from app.models import Event
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app", description="Palabra")
@@ -68,8 +70,11 @@ def _agenda(settings: Settings, command: str, path: Path) -> int:
         spec = read_agenda(path)
     except AgendaFileError as error:
         print(f"{error.source}: this agenda file cannot be loaded:", file=sys.stderr)
-        for problem in error.problems:
+        shown, more = error.first_problems()
+        for problem in shown:
             print(f"  - {problem}", file=sys.stderr)
+        if more:
+            print(f"  {more}", file=sys.stderr)
         return 2
     topics = sum(len(s.topics) for s in spec.segments)
     questions = sum(len(t.questions) for s in spec.segments for t in s.topics)
@@ -90,29 +95,34 @@ def _agenda(settings: Settings, command: str, path: Path) -> int:
     finally:
         database.dispose()
     print(f"Loaded {event.title} ({summary}).")
-    _print_links(settings)
+    _print_event_links(settings, event)
+    print(flush=True)
     return 0
 
 
 def _print_links(settings: Settings) -> None:
     from app.db import Database
-    from app.live.frames import join_url
     from app.services import events
 
     database = Database(settings.database_url)
     try:
         with database.reading() as db:
             for event in events.list_all(db=db):
-                projector = event.projector_token
-                base = settings.base_url
-                print(f"\n{event.title}")
-                print(f"  Facilitator console: {base}/f/{event.slug}")
-                print(f"  Projector:           {base}/projector/{event.slug}?key={projector}")
-                print(f"  Participants join:   {join_url(base, event.join_code)}")
-                print(f"  Join code:           {event.join_code}")
+                _print_event_links(settings, event)
     finally:
         database.dispose()
     print(flush=True)
+
+
+def _print_event_links(settings: Settings, event: Event) -> None:
+    from app.live.frames import join_url
+
+    base = settings.base_url
+    print(f"\n{event.title}")
+    print(f"  Facilitator console: {base}/f/{event.slug}")
+    print(f"  Projector:           {base}/projector/{event.slug}?key={event.projector_token}")
+    print(f"  Participants join:   {join_url(base, event.join_code)}")
+    print(f"  Join code:           {event.join_code}")
 
 
 def _worker_count(text: str) -> int:

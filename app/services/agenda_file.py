@@ -5,7 +5,10 @@ See docs/agenda-format.md for the format as users read it.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import sys
 import tomllib
 import unicodedata
 from datetime import date
@@ -18,28 +21,52 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    TypeAdapter,
     ValidationError,
     field_validator,
-    model_validator,
 )
+from pydantic_core import ErrorDetails
 
+from app.i18n import N_
+from app.services.agenda_messages import describe, location
 from app.services.text import SPACE, SPACE_CLASS
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 2_000_000
+# A refused file's problems printed at once; the rest are counted. Only the first
+# MAX_PROBLEMS_DESCRIBED are put in words: 150,000 unknown fields are counted, not spelled out.
+MAX_PROBLEMS_SHOWN = 10
+MAX_PROBLEMS_DESCRIBED = 1_000
+# Bounds of one agenda. The bundled consultation has 5 segments, 17 topics (5 at most in a
+# segment) and 53 guiding questions (7 at most to a topic), 10 actor types and 6 focus groups:
+# these leave room for a conference of several days, and keep loading under a second.
+MAX_SEGMENTS = 50
+MAX_TOPICS_PER_SEGMENT = 30
+MAX_TOPICS = 200
+MAX_QUESTIONS_PER_TOPIC = 20
+MAX_QUESTIONS = 1_000
+MAX_ACTOR_TYPES = 50
+MAX_FOCUS_GROUPS = 20
+MAX_ORGANISERS = 50
 
 
 def _no_controls(value: str) -> str:
     """Text on every screen: no control characters (NUL, bell…), line breaks and tabs aside."""
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
-        raise ValueError("contains a control character")
+    for ch in value:
+        if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r":
+            raise ValueError(
+                N_("contains an invisible control character (U+{code:04X}); delete it").format(
+                    code=ord(ch)
+                )
+            )
     return value
 
 
 NoControls = AfterValidator(_no_controls)
-# Stripped, 1 character or more, and no longer than its database column.
+# Stripped, 1 character or more, and no longer than its database column or than a screen
+# shows in one piece (a topic's title or a guiding question: the longest bundled is 342).
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000), NoControls
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000), NoControls
 ]
 Line = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoControls
@@ -50,16 +77,30 @@ Title = Annotated[
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControls
 ]
+LongText = Annotated[str, Field(max_length=20_000), NoControls]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+SegmentNumber = Annotated[int, Field(ge=1, le=999)]
 
 
 class AgendaFileError(ValueError):
-    """The file cannot be loaded; ``problems`` lists every reason, one line each."""
+    """The file cannot be loaded; ``problems`` lists the reasons, one line each.
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    ``count`` is how many there are, when ``problems`` lists only the first of very many.
+    """
+
+    def __init__(self, source: str, problems: list[str], *, count: int | None = None) -> None:
         self.source = source
         self.problems = problems
-        super().__init__(f"{source}: " + "; ".join(problems))
+        self.count = len(problems) if count is None else count
+        shown, more = self.first_problems()
+        super().__init__(f"{source}: " + "; ".join(shown + ([more] if more else [])))
+
+    def first_problems(self) -> tuple[list[str], str]:
+        """The problems to print (MAX_PROBLEMS_SHOWN), and "… and N more" if there are more."""
+        shown = self.problems[:MAX_PROBLEMS_SHOWN]
+        hidden = self.count - len(shown)
+        more = N_("… and {count} more").format(count=f"{hidden:,}") if hidden > 0 else ""
+        return shown, more
 
 
 class _Strict(BaseModel):
@@ -73,15 +114,15 @@ class NamedItem(_Strict):
 
 class TopicSpec(_Strict):
     title: Text
-    questions: list[Text] = Field(default_factory=list, max_length=50)
+    questions: list[Text] = Field(default_factory=list, max_length=MAX_QUESTIONS_PER_TOPIC)
 
 
 class SegmentSpec(_Strict):
-    number: int = Field(ge=1, le=999)
+    number: SegmentNumber
     title: Line
-    framing: Annotated[str, Field(max_length=20_000), NoControls] = ""
+    framing: LongText = ""
     speaking_time: int | None = None
-    topics: list[TopicSpec] = Field(min_length=1, max_length=100)
+    topics: list[TopicSpec] = Field(min_length=1, max_length=MAX_TOPICS_PER_SEGMENT)
 
     @field_validator("speaking_time", mode="before")
     @classmethod
@@ -99,47 +140,33 @@ class EventSpec(_Strict):
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
     # None: the server's default (PALABRA_SPEAKING_TIME_SECONDS).
     speaking_time: int | None = None
-    organisers: list[Line] = Field(default_factory=list, max_length=50)
-    objective: Annotated[str, Field(max_length=20_000), NoControls] = ""
+    organisers: list[Line] = Field(default_factory=list, max_length=MAX_ORGANISERS)
+    objective: LongText = ""
 
     @field_validator("speaking_time", mode="before")
     @classmethod
     def _seconds(cls, value: Any) -> int | None:
         return None if value is None else parse_speaking_time(value)
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> EventSpec:
-        if self.ends_on < self.starts_on:
-            raise ValueError("ends_on is before starts_on")
-        return self
-
 
 class AgendaSpec(_Strict):
+    """Each value of an agenda file; validate_agenda also checks the rules across values."""
+
     format: int
     event: EventSpec
-    actor_types: list[NamedItem] = Field(default_factory=list, max_length=100)
-    focus_groups: list[NamedItem] = Field(default_factory=list, max_length=100)
-    segments: list[SegmentSpec] = Field(min_length=1, max_length=100)
+    actor_types: list[NamedItem] = Field(default_factory=list, max_length=MAX_ACTOR_TYPES)
+    focus_groups: list[NamedItem] = Field(default_factory=list, max_length=MAX_FOCUS_GROUPS)
+    segments: list[SegmentSpec] = Field(min_length=1, max_length=MAX_SEGMENTS)
 
     @field_validator("format")
     @classmethod
     def _known_format(cls, value: int) -> int:
         if value != FORMAT_VERSION:
-            raise ValueError(f"this Palabra reads agenda format {FORMAT_VERSION}, not {value}")
+            message = N_(
+                "this Palabra reads agenda format {known}, not {value}: write format = {known}"
+            )
+            raise ValueError(message.format(known=FORMAT_VERSION, value=value))
         return value
-
-    @model_validator(mode="after")
-    def _unique_names(self) -> AgendaSpec:
-        named: list[tuple[str, list[str]]] = [
-            ("segment number", [str(s.number) for s in self.segments]),
-            ("actor type key", [a.key for a in self.actor_types]),
-            ("focus group key", [g.key for g in self.focus_groups]),
-        ]
-        for label, values in named:
-            repeated = sorted({v for v in values if values.count(v) > 1})
-            if repeated:
-                raise ValueError(f"repeated {label}: {', '.join(repeated)}")
-        return self
 
 
 _TIME = re.compile(r"^([0-9]{1,2}):([0-5][0-9])$")
@@ -154,47 +181,148 @@ SPEAKING_TIME = (
 def parse_speaking_time(value: Any) -> int:
     """Seconds from ``"3:00"`` (minutes:seconds) or a whole number of seconds."""
     if isinstance(value, bool):
-        raise ValueError('speaking time must be "m:ss" or seconds')
+        raise ValueError(_SPEAKING_TIME_FORM)
     if isinstance(value, int):
         seconds = value
     elif isinstance(value, str) and (match := _TIME.match(value.strip(SPACE))):
         seconds = int(match[1]) * 60 + int(match[2])
     else:
-        raise ValueError('speaking time must be "m:ss" or seconds')
+        raise ValueError(_SPEAKING_TIME_FORM)
     if not 10 <= seconds <= 3600:
-        raise ValueError("speaking time must be between 0:10 and 60:00")
+        raise ValueError(N_("a speaking time is from 0:10 to 60:00"))
     return seconds
+
+
+_SPEAKING_TIME_FORM = N_(
+    'write the speaking time as minutes:seconds in quotes, such as "3:00", or as seconds,'
+    " such as 180"
+)
+
+
+def read_agenda(path: Path) -> AgendaSpec:
+    """Read and validate an agenda file; raise AgendaFileError naming every problem.
+
+    Reads at most MAX_FILE_BYTES + 1 bytes, whatever the path is (a pipe, /dev/zero), and
+    none of a regular file whose size is already too large.
+    """
+    try:
+        # Unbuffered: a buffer would take a few kilobytes more from a pipe than is asked for.
+        with path.open("rb", buffering=0) as file:
+            status = os.fstat(file.fileno())
+            if stat.S_ISREG(status.st_mode) and status.st_size > MAX_FILE_BYTES:
+                raise AgendaFileError(str(path), [_TOO_LARGE])
+            chunks: list[bytes] = []
+            wanted = MAX_FILE_BYTES + 1
+            while wanted and (chunk := file.read(wanted)):
+                chunks.append(chunk)
+                wanted -= len(chunk)
+    except OSError as error:
+        raise AgendaFileError(str(path), [error.strerror or str(error)]) from None
+    return parse_agenda(b"".join(chunks), source=str(path))
 
 
 def parse_agenda(content: bytes, *, source: str = "agenda") -> AgendaSpec:
     """Validate an agenda file's bytes; raise AgendaFileError naming every problem."""
     if len(content) > MAX_FILE_BYTES:
-        raise AgendaFileError(source, [f"the file is larger than {MAX_FILE_BYTES} bytes"])
+        raise AgendaFileError(source, [_TOO_LARGE])
     try:
         data = tomllib.loads(content.decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise AgendaFileError(source, [f"not UTF-8 text (byte {error.start})"]) from None
+        raise AgendaFileError(
+            source, [N_("not UTF-8 text (byte {at}); save it as UTF-8").format(at=error.start)]
+        ) from None
     except tomllib.TOMLDecodeError as error:
-        raise AgendaFileError(source, [f"not valid TOML: {error}"]) from None
+        raise AgendaFileError(source, [N_("not valid TOML: {error}").format(error=error)]) from None
+    except RecursionError:  # the parser recurses once per level of nesting
+        raise AgendaFileError(
+            source,
+            [N_("lists or tables are nested too deeply for an agenda")],
+        ) from None
+    except ValueError:  # Python reads integers of at most sys.get_int_max_str_digits() digits
+        raise AgendaFileError(
+            source,
+            [
+                N_("a number has more than {digits} digits").format(
+                    digits=f"{sys.get_int_max_str_digits():,}"
+                )
+            ],
+        ) from None
+    return validate_agenda(data, source=source)
+
+
+def validate_agenda(data: Any, *, source: str = "agenda") -> AgendaSpec:
+    """Validate an agenda file's contents (as TOML reads them); raise AgendaFileError.
+
+    Every problem is listed at once: those of each value, and those across values (the dates'
+    order, repeated numbers and keys, the numbers of topics and questions in all) wherever the
+    values they compare are valid themselves.
+    """
+    errors: list[ErrorDetails] = []
     try:
-        return AgendaSpec.model_validate(data)
+        spec = AgendaSpec.model_validate(data)
     except ValidationError as error:
-        raise AgendaFileError(source, [_describe(e) for e in error.errors()]) from None
+        errors = error.errors(include_url=False)
+    across = _problems_across_values(data if isinstance(data, dict) else {})
+    if errors or across:
+        described = [describe(e, schema=AgendaSpec) for e in errors[:MAX_PROBLEMS_DESCRIBED]]
+        raise AgendaFileError(source, described + across, count=len(errors) + len(across))
+    return spec
 
 
-def read_agenda(path: Path) -> AgendaSpec:
+_TOO_LARGE = N_("the file is larger than {size} MB; an agenda is far smaller").format(
+    size=MAX_FILE_BYTES // 1_000_000
+)
+_DATE: TypeAdapter[date] = TypeAdapter(date)
+_SEGMENT_NUMBER: TypeAdapter[int] = TypeAdapter(SegmentNumber)
+_KEY: TypeAdapter[str] = TypeAdapter(Key)
+
+
+def _valid(kind: TypeAdapter[Any], value: Any) -> Any:
+    """``value`` as its field reads it if it is valid, else None: a rule compares valid values."""
     try:
-        content = path.read_bytes()
-    except OSError as error:
-        raise AgendaFileError(str(path), [error.strerror or str(error)]) from None
-    return parse_agenda(content, source=str(path))
+        return kind.validate_python(value)
+    except ValidationError:
+        return None
 
 
-def _describe(error: Any) -> str:
-    where = "".join(
-        f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in error["loc"]
-    ).lstrip(".")
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown field"
-    return f"{where or 'file'}: {message}"
+def _items(data: Any, name: str) -> list[dict[str, Any]]:
+    value = data.get(name) if isinstance(data, dict) else None
+    return [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else []
+
+
+# The values each of which must be unique in its list, and what a repeat is told.
+_UNIQUE = (
+    ("segments", "number", _SEGMENT_NUMBER, N_("segment {value} comes twice; give each segment a number of its own")),
+    ("actor_types", "key", _KEY, N_('the key "{value}" comes twice; give each actor type a key of its own')),
+    ("focus_groups", "key", _KEY, N_('the key "{value}" comes twice; give each focus group a key of its own')),
+)  # fmt: skip
+
+
+def _problems_across_values(data: dict[str, Any]) -> list[str]:
+    problems = []
+    event = data["event"] if isinstance(data.get("event"), dict) else {}
+    starts_on, ends_on = (_valid(_DATE, event.get(f)) for f in ("starts_on", "ends_on"))
+    if starts_on and ends_on and ends_on < starts_on:
+        message = N_("the event ends on {ends_on}, before it starts on {starts_on}")
+        problems.append("event.ends_on: " + message.format(ends_on=ends_on, starts_on=starts_on))
+    for name, field, kind, message in _UNIQUE:
+        seen = set()
+        for position, item in enumerate(_items(data, name)):
+            value = _valid(kind, item.get(field))
+            if value is not None and value in seen:
+                where = location((name, position, field))
+                problems.append(f"{where}: " + message.format(value=value))
+            seen.add(value)
+    topics = [t for s in _items(data, "segments") for t in _items(s, "topics")]
+    questions = sum(len(q) for t in topics if isinstance(q := t.get("questions"), list))
+    if len(topics) > MAX_TOPICS:
+        message = N_("{count} topics in all; an agenda has at most {limit}")
+        problems.append(
+            "segments: " + message.format(count=f"{len(topics):,}", limit=f"{MAX_TOPICS:,}")
+        )
+    if questions > MAX_QUESTIONS:
+        message = N_("{count} guiding questions in all; an agenda has at most {limit}")
+        problems.append(
+            "segments: " + message.format(count=f"{questions:,}", limit=f"{MAX_QUESTIONS:,}")
+        )
+    return problems
