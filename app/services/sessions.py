@@ -34,6 +34,10 @@ class LinkNotValid(DomainError):
     )
 
 
+class AccountDisabled(DomainError):
+    message = N_("The account {username} is disabled: enable it first.")
+
+
 def start(
     *, db: Session, account: Account, hours: int, user_agent: str, now: datetime | None = None
 ) -> tuple[AccountSession, str]:
@@ -94,7 +98,10 @@ def new_link(*, db: Session, account: Account, now: datetime | None = None) -> s
     """A one-time sign-in secret for ``account``, lasting LINK_MINUTES; earlier ones end.
 
     Commits. Only its hash is stored: the secret is shown once, to whoever made it.
+    Raises AccountDisabled.
     """
+    if not account.active:
+        raise AccountDisabled(username=account.username)
     now = now or utcnow()
     secret = secrets.token_urlsafe(32)
     db.execute(
@@ -125,12 +132,13 @@ def link_account(*, db: Session, secret: str, now: datetime | None = None) -> Ac
 def use_link(*, db: Session, secret: str, now: datetime | None = None) -> Account:
     """Use a link up and return its account, once only even when used twice at once.
 
-    Raises LinkNotValid. The caller then starts the session (``start``), which commits.
+    Raises LinkNotValid. Commits; the caller then starts the session (``start``).
     """
     account = link_account(db=db, secret=secret, now=now)
     used = db.execute(delete(SignInLink).where(SignInLink.token_hash == _hash(secret)))
     if used.rowcount != 1:  # type: ignore[attr-defined]  # someone else used it meanwhile
         raise LinkNotValid()
+    db.commit()
     return account
 
 

@@ -7,19 +7,25 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
+from app.config import Settings
 from app.csrf import HEADER
 from app.db import Database
+from app.main import create_app
 from app.models import AccountSession, AuditEntry
+from app.services import accounts, sessions
 from app.services.clock import utcnow
+from tests.factories import PASSWORD
 from tests.http.helpers import (
     HTMX,
     another_phone,
+    ensure_account,
     facilitator,
     facilitator_routes,
     fill,
     open_first_topic,
     seeded_event,
 )
+from tests.tokens import with_token
 
 
 def database_of(client: TestClient) -> Database:
@@ -115,3 +121,37 @@ def test_each_sign_in_is_a_session_of_its_own_that_remembers_the_browser(
         sessions = list(db.scalars(select(AccountSession).order_by(AccountSession.id)))
     assert len(sessions) == 2 and sessions[1].user_agent == "Lost laptop"
     assert all(client.cookies.get("palabra_session", "") not in s.token_hash for s in sessions)
+
+
+def test_strangers_guessing_a_password_lock_the_facilitator_out_but_not_their_link(
+    settings: Settings,
+) -> None:
+    defaults = Settings(env="test", secret_key=settings.secret_key)
+    limited = settings.model_copy(
+        update={
+            name: getattr(defaults, name)
+            for name in Settings.model_fields
+            if name.startswith("rate_login_")
+        }
+    )
+    app = create_app(limited)
+    with TestClient(app):
+        event = seeded_event(with_token(TestClient(app)))
+        ensure_account(TestClient(app), "facilitator")
+        for address in range(12):
+            stranger = with_token(TestClient(app, client=(f"198.51.100.{address}", 40000)))
+            for _ in range(10):
+                stranger.post("/login", data={"username": "facilitator", "password": "guess-guess"})
+        rightful = with_token(TestClient(app, client=("203.0.113.9", 40000)))
+        locked = rightful.post("/login", data={"username": "facilitator", "password": PASSWORD})
+        assert locked.status_code == 429
+
+        with database_of(rightful).writing() as db:
+            secret = sessions.new_link(db=db, account=accounts.get(db=db, username="facilitator"))
+        link = f"/login/link/{secret}"
+        assert "Sign in" in rightful.get(link).text
+        used = rightful.post(link, follow_redirects=False)
+        assert used.status_code == 303 and used.headers["location"] == "/f"
+        assert rightful.get(f"/f/{event.slug}").status_code == 200
+        again = with_token(TestClient(app)).post(link, follow_redirects=False)
+        assert again.status_code == 403 and "not valid" in again.text
