@@ -23,6 +23,7 @@ from app.routes.deps import (
     get_database,
     limit_logins,
     limit_logins_by_address,
+    session_secret_of,
     signed_in_session,
 )
 from app.routes.responses import html_router, page
@@ -77,11 +78,11 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, database: Annotated[Database, Depends(get_database)]) -> Response:
+def logout(
+    request: Request, database: Annotated[Database, Depends(get_database)], settings: AppSettings
+) -> Response:
     """Sign out: this browser's session ends on the server, wherever its cookie is."""
-    settings: Settings = request.app.state.settings
-    token = access.read_cookie(settings, request, access.SESSION_COOKIE)
-    secret = access.session_secret(settings.secret_key, token)
+    secret = session_secret_of(request)
     if secret is not None:
         with database.writing() as db:
             sessions.end(db=db, secret=secret)

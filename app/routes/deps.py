@@ -81,11 +81,16 @@ async def locale_of(request: Request) -> str:
 Locale = Annotated[str, Depends(locale_of)]
 
 
-def signed_in_session(connection: HTTPConnection, database: Database) -> AccountSession | None:
-    """The current session of the facilitator whose cookie this request or socket carries."""
+def session_secret_of(connection: HTTPConnection) -> str | None:
+    """The session secret this request's or socket's cookie carries, unless forged."""
     settings: Settings = connection.app.state.settings
     token = access.read_cookie(settings, connection, access.SESSION_COOKIE)
-    secret = access.session_secret(settings.secret_key, token)
+    return access.session_secret(settings.secret_key, token)
+
+
+def signed_in_session(connection: HTTPConnection, database: Database) -> AccountSession | None:
+    """The current session of the facilitator whose cookie this request or socket carries."""
+    secret = session_secret_of(connection)
     if secret is None:
         return None
     with database.reading() as db:

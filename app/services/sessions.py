@@ -53,7 +53,8 @@ def start(
         token_hash=_hash(secret),
         created_at=now,
         expires_at=now + timedelta(hours=hours),
-        user_agent=user_agent[:USER_AGENT_MAX],
+        # Printable only: PostgreSQL refuses a NUL, and a screen would show the rest.
+        user_agent="".join(c for c in user_agent if c.isprintable())[:USER_AGENT_MAX],
     )
     db.add(session)
     db.commit()
