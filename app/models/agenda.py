@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
@@ -43,6 +43,8 @@ class Segment(Base):
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(500))
     framing: Mapped[str] = mapped_column(Text, default="")
+    # {language: {field: text}}: the agenda's translations of this part's texts.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     speaking_seconds: Mapped[int | None]
     stage: Mapped[Stage] = mapped_column(STAGE, default=Stage.PENDING)
 
@@ -69,6 +71,7 @@ class Topic(Base):
     segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
     position: Mapped[int]
     title: Mapped[str] = mapped_column(Text)
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     stage: Mapped[Stage] = mapped_column(STAGE, default=Stage.PENDING)
     list_open: Mapped[bool] = mapped_column(default=True)
 
@@ -85,3 +88,4 @@ class GuidingQuestion(Base):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)

@@ -24,7 +24,10 @@ class Event(Base):
     place: Mapped[str] = mapped_column(String(200), default="")
     starts_on: Mapped[date]
     ends_on: Mapped[date]
+    # The language the agenda was written in (its original); translations are beside it.
     language: Mapped[str] = mapped_column(String(10))
+    # What the projector shows: one language, or two side by side; empty for ``language``.
+    projector_languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     organisers: Mapped[list[str]] = mapped_column(JSON, default=list)
     objective: Mapped[str] = mapped_column(Text, default="")
     speaking_seconds: Mapped[int]
@@ -37,6 +40,8 @@ class Event(Base):
     # Bumped by every change; live screens are told "event E is now at version V".
     version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # {language: {field: text}} for the event's translatable texts, as for every agenda part.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
 
     segments: Mapped[list[Segment]] = relationship(
         back_populates="event", order_by="Segment.number", cascade="all, delete-orphan"
@@ -59,6 +64,7 @@ class ActorType(Base):
     key: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int]
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
 
 
 class FocusGroup(Base):
@@ -71,3 +77,4 @@ class FocusGroup(Base):
     key: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int]
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
