@@ -9,6 +9,8 @@ from babel.support import NullTranslations, Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DEFAULT_LOCALE = "en"
+# The interface's languages, each named in itself (a chooser is read by who needs it).
+LANGUAGES = {"es": "Español", "pt": "Português", "en": "English", "fr": "Français"}
 
 
 def N_(message: str) -> str:

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from app.config import ROOT, Settings, get_settings
 from app.csrf import TokenCookie
 from app.db import Database
+from app.language import LanguageChoice
 from app.live.broadcast import from_url, redis_target
 from app.live.hub import Hub
 from app.ratelimit import Limiter, RateLimiter, RedisRateLimiter
@@ -43,9 +44,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.hub = hub
     app.state.limiter = limiter
+    app.state.event_languages = {}
     errors.install(app)
     app.add_exception_handler(Stale, facilitator.answer_stale)
     app.add_middleware(TokenCookie, settings=settings)
+    app.add_middleware(LanguageChoice, settings=settings)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for module in (participant, accounts, facilitator, audit, projector, ws, health):

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
 from app.i18n import DEFAULT_LOCALE
+from app.services import events
 from app.services.clock import epoch_ms, utcnow
 from app.services.screens import MyTurn, Room
 from app.templating import render
@@ -34,8 +37,23 @@ def join_url(base_url: str, code: str) -> str:
 
 
 def projector_context(room: Room, *, base_url: str) -> dict[str, Any]:
+    """What the projector's regions are drawn from, ``locale`` the main language among it.
+
+    With a second language, the stage (topic and guiding questions) is drawn in it too, as
+    ``beside``: (language, its text), shown side by side with the main one.
+    """
     url = join_url(base_url, room.event.join_code)
-    return {"room": room, "join_url": url, "join_url_display": url.split("://", 1)[-1]}
+    main, *others = events.projector_languages(room.event)
+    context: dict[str, Any] = {
+        "room": room,
+        "locale": main,
+        "join_url": url,
+        "join_url_display": url.split("://", 1)[-1],
+    }
+    if others:
+        beside = render("projector/_stage_text.html", **{**context, "locale": others[0]})
+        context["beside"] = (others[0], Markup(beside))
+    return context
 
 
 def facilitator_base(room: Room) -> str:
@@ -47,9 +65,10 @@ def participant_base(slug: str) -> str:
     return f"/e/{slug}"
 
 
-def projector(room: Room, *, locale: str, base_url: str) -> Frame:
+def projector(room: Room, *, base_url: str) -> Frame:
+    """The projector's regions, in the languages the console set for every projector."""
     context = projector_context(room, base_url=base_url)
-    return _regions(PROJECTOR_REGIONS, locale, **context)
+    return _regions(PROJECTOR_REGIONS, **context)
 
 
 def facilitator(room: Room, *, locale: str) -> Frame:

@@ -203,7 +203,7 @@ class Hub:
 
     def _render_view(self, room: screens.Room, view: str, locale: str) -> frames.Frame:
         if view == PROJECTOR:
-            return frames.projector(room, locale=locale, base_url=self.base_url)
+            return frames.projector(room, base_url=self.base_url)
         if view == FACILITATOR:
             return frames.facilitator(room, locale=locale)
         return frames.participant_room(room, locale=locale)

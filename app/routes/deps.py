@@ -11,10 +11,10 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
 
-from app import access
+from app import access, language
 from app.config import Settings
 from app.db import Database
-from app.i18n import DEFAULT_LOCALE, N_
+from app.i18n import N_
 from app.models import Account, AccountSession, Event, Participant
 from app.ratelimit import Limiter, Rule
 from app.services import audit, events, participants, sessions
@@ -70,8 +70,27 @@ WriteDb = Annotated[Session, Depends(write_session)]
 
 
 def locale_for(connection: HTTPConnection) -> str:
-    """The language to answer in; catalogues and a chooser come with the translations."""
-    return DEFAULT_LOCALE
+    """The reader's language (app/language.py): chosen, accepted, the event's, the default."""
+    settings: Settings = connection.app.state.settings
+    return language.reader_language(connection, settings, lambda: _event_language(connection))
+
+
+def _event_language(connection: HTTPConnection) -> str | None:
+    """The language of the event at this address (its agenda's original), if there is one.
+
+    An event's language never changes once loaded, so each is read once per process.
+    """
+    slug = connection.path_params.get("slug")
+    if not isinstance(slug, str):
+        return None
+    known: dict[str, str] = connection.app.state.event_languages
+    if slug not in known:
+        with database_of(connection).reading() as db:
+            try:
+                known[slug] = events.get_by_slug(db=db, slug=slug).language
+            except NotFound:
+                return None
+    return known[slug]
 
 
 async def locale_of(request: Request) -> str:

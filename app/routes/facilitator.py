@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.csrf import require_token
-from app.i18n import translate
+from app.i18n import LANGUAGES, translate
 from app.live import frames
 from app.models import Event, TurnKind
 from app.routes.deps import (
@@ -133,6 +133,8 @@ def console(
         socket_path=f"/ws/facilitator/{event.slug}",
         server_now_ms=epoch_ms(room.now),
         account=account,
+        all_languages=LANGUAGES,
+        projector_languages=events.projector_languages(event),
         links={
             "projector": f"/projector/{event.slug}?key={projector_key}",
             "join": frames.join_url(settings.base_url, event.join_code),
@@ -235,6 +237,20 @@ def new_projector_link(
     return _links_changed(request, event)
 
 
+@router.post("/projector-languages")
+def projector_languages(
+    request: Request,
+    event: FacilitatedEvent,
+    db: ActingDb,
+    language: Annotated[str, Form(max_length=10)],
+    beside: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """``language``: what every projector shows; ``beside``: a second one, or empty."""
+    chosen = [language, beside] if beside.strip() else [language]
+    events.set_projector_languages(db=db, event=event, languages=chosen)
+    return _links_changed(request, event)
+
+
 @router.post("/floor/add")
 def add_speaker(
     request: Request,
@@ -316,7 +332,7 @@ def _console_changed(request: Request, event: Event, locale: str) -> Response:
 
 
 def _links_changed(request: Request, event: Event) -> Response:
-    """The console's header shows the links: load the console again."""
+    """The console's header shows the links and the projector's languages: load it again."""
     response = done(request, regions="", then=f"/f/{event.slug}")
     response.headers["HX-Refresh"] = "true"
     return response

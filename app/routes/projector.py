@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from app import access
 from app.i18n import N_
 from app.live import frames
-from app.routes.deps import AppSettings, Locale, ReadDb
+from app.routes.deps import AppSettings, ReadDb
 from app.routes.responses import html_router, page
 from app.services import events, screens
 from app.services.clock import epoch_ms
@@ -30,17 +30,16 @@ def projector(
     slug: str,
     db: ReadDb,
     settings: AppSettings,
-    locale: Locale,
     key: Annotated[str, Query(max_length=128)] = "",
 ) -> Response:
     event = events.get_by_slug(db=db, slug=slug)
     if not access.projector_key_matches(event, key):
         raise ProjectorKeyWrong()
     room = screens.room(db=db, event_id=event.id)
+    # The projector reads in the languages the console set for every projector.
     return page(
         request,
         "projector/page.html",
-        locale=locale,
         socket_path=f"/ws/projector/{event.slug}?key={key}",
         server_now_ms=epoch_ms(room.now),
         **frames.projector_context(room, base_url=settings.base_url),

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app import language
 from app.csrf import token_of
 from app.live.connection import new_screen_id, screen_id
 from app.live.hub import Hub
@@ -59,6 +60,7 @@ def page(
         context["screen"] = screen = new_screen_id()
         joiner = "&" if "?" in socket_path else "?"
         context["socket_path"] = f"{socket_path}{joiner}screen={screen}"
+    context.setdefault("languages", language.choices(request))
     html = render(name, locale=locale, csrf_token=token_of(request), **context)
     return HTMLResponse(html, status_code=status_code)
 

@@ -25,6 +25,9 @@ from app.services.errors import DomainError
 
 router = APIRouter(prefix="/ws")
 
+# A projector reads in the languages the console set for every projector, not its own.
+PROJECTOR_LANGUAGES = ""
+
 
 @router.websocket("/projector/{slug}")
 async def projector_socket(
@@ -38,7 +41,7 @@ async def projector_socket(
         websocket,
         event.id,
         PROJECTOR,
-        locale_for(websocket),
+        PROJECTOR_LANGUAGES,
         credential=event.projector_token,
         screen=screen_id(screen),
     )

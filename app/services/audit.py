@@ -48,6 +48,7 @@ ACTIONS = {
     "timer.reset": N_("Reset the countdown"),
     "event.rotate_code": N_("Gave the event a new join code"),
     "event.renew_projector_link": N_("Renewed the projector link"),
+    "event.projector_languages": N_("Set the projector's languages"),
 }
 
 CSV_COLUMNS = ("at", "actor", "action", "subject", "before", "after", "version")

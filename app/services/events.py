@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.i18n import N_
+from app.i18n import LANGUAGES, N_
 from app.models import Event, Topic
 from app.models.agenda import Stage
 from app.services import changes
-from app.services.errors import NotFound
+from app.services.errors import InvalidInput, NotFound
 
 # No 0/O, 1/I/L: a code is read off a projector and typed on a phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -104,3 +104,26 @@ def renew_projector_link(
             after={"projector_link": f"{event.projector_token[:4]}…"},
         )
     return event
+
+
+def projector_languages(event: Event) -> list[str]:
+    """What projectors show: one language, or two side by side; the agenda's by default."""
+    return list(event.projector_languages) or [event.language]
+
+
+def set_projector_languages(
+    *, db: Session, event: Event, languages: list[str], now: datetime | None = None
+) -> None:
+    """Every open projector of the event shows ``languages`` (one or two codes of
+    ``app.i18n.LANGUAGES``, the first the main one) from its next change on.
+
+    A setting, not a step: nothing makes it stale. Raises ``InvalidInput`` otherwise.
+    """
+    if not 1 <= len(languages) <= 2 or len(set(languages)) != len(languages):
+        raise InvalidInput(N_("Choose one language for the projector, or two different ones."))
+    if any(language not in LANGUAGES for language in languages):
+        raise InvalidInput(N_("Choose languages Palabra offers."))
+    with changes.change(db=db, event=event, action="event.projector_languages", now=now) as work:
+        before = {"languages": projector_languages(work.event)}
+        work.event.projector_languages = languages
+        work.changed_room(before=before, after={"languages": languages})

@@ -1,0 +1,151 @@
+"""Each person reads in their language: their choice, else their browser's, else the event's."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.i18n import DEFAULT_LOCALE, LANGUAGES
+from app.language import accepted
+from tests.console import as_console
+from tests.http.helpers import (
+    HTMX,
+    another_phone,
+    facilitator,
+    join,
+    open_first_topic,
+    projector_key,
+    seeded_event,
+)
+
+
+def page_language(html: str) -> str:
+    found = re.search(r'<html lang="([^"]+)"', html)
+    assert found is not None
+    return found[1]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("pt-BR,pt;q=0.9,en;q=0.5", "pt"),
+        ("es-ES", "es"),
+        ("fr-FR,fr;q=0.8", "fr"),
+        ("en-GB", "en"),
+        ("de-DE,de;q=0.9,fr;q=0.4", "fr"),
+        ("de;q=1, pt;q=0.2, es;q=0.7", "es"),
+        ("fr;q=0, pt", "pt"),
+        ("*", None),
+        ("de", None),
+        ("", None),
+        ("pt;q=x, es", "es"),
+    ],
+)
+def test_the_browsers_languages_are_read_in_their_order_of_preference(
+    header: str, expected: str | None
+) -> None:
+    assert accepted(header) == expected
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_phone_reads_in_its_browsers_language(client: TestClient, language: str) -> None:
+    event = seeded_event(client)
+    phone = join(another_phone(client), event)
+    page = phone.get(f"/e/{event.slug}", headers={"Accept-Language": f"{language};q=0.9"})
+    assert page_language(page.text) == language
+
+
+def test_a_browser_asking_for_no_language_of_ours_reads_the_events(client: TestClient) -> None:
+    event = seeded_event(client)  # an agenda written in Spanish
+    phone = join(another_phone(client), event)
+    page = phone.get(f"/e/{event.slug}", headers={"Accept-Language": "de-DE"})
+    assert page_language(page.text) == "es"
+    away_from_any_event = phone.get("/login", headers={"Accept-Language": "de-DE"})
+    assert page_language(away_from_any_event.text) == DEFAULT_LOCALE
+
+
+def test_a_chosen_language_wins_over_the_browsers_and_is_remembered(client: TestClient) -> None:
+    event = seeded_event(client)
+    phone = join(another_phone(client), event)
+    portuguese = {"Accept-Language": "pt-BR"}
+    chosen = phone.get(f"/e/{event.slug}?lang=fr", headers=portuguese)
+    assert page_language(chosen.text) == "fr"
+    assert "palabra_lang=fr" in chosen.headers["set-cookie"]
+    later = phone.get(f"/e/{event.slug}", headers=portuguese)
+    assert page_language(later.text) == "fr"
+    assert page_language(phone.get("/login", headers=portuguese).text) == "fr"
+
+
+def test_an_unknown_language_choice_changes_nothing(client: TestClient) -> None:
+    response = client.get("/login?lang=xx", headers={"Accept-Language": "es"})
+    assert page_language(response.text) == "es"
+    assert "palabra_lang" not in response.headers.get("set-cookie", "")
+
+
+@pytest.mark.parametrize("screen", ["home", "login", "events", "console", "audit", "phone"])
+def test_every_screen_offers_every_language_and_marks_the_one_shown(
+    client: TestClient, screen: str
+) -> None:
+    event = seeded_event(client)
+    phone = join(another_phone(client), event)
+    facilitator(client, event)
+    reader, address = {
+        "home": (client, "/"),
+        "login": (another_phone(client), "/login?next=/f"),
+        "events": (client, "/f"),
+        "console": (client, f"/f/{event.slug}"),
+        "audit": (client, f"/f/{event.slug}/audit"),
+        "phone": (phone, f"/e/{event.slug}"),
+    }[screen]
+    html = reader.get(address, headers={"Accept-Language": "pt"}).text
+    chooser = re.search(r'<nav class="languages"[^>]*>(.*?)</nav>', html, re.S)
+    assert chooser is not None, "no language chooser"
+    links = re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang="\w+"( aria-current)?', chooser[1])
+    assert [code for _, code, _ in links] == list(LANGUAGES)
+    assert [code for _, code, current in links if current] == ["pt"]
+    path = address.split("?")[0]
+    for href, code, _ in links:
+        assert href.startswith(f"{path}?") and f"lang={code}" in href
+        if "next=" in address:
+            assert "next=%2Ff" in href, "the chooser lost where the page was going"
+
+
+def test_the_projector_reads_in_the_languages_the_console_set(client: TestClient) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    facilitator(client, event)
+    projector = another_phone(client)
+    address = f"/projector/{event.slug}?key={projector_key(event)}"
+    first = projector.get(address, headers={"Accept-Language": "fr"}).text
+    assert page_language(first) == "es"  # the agenda's, whatever the browser says
+    assert '<nav class="languages"' not in first
+    assert "side-by-side" not in first
+
+    setting = f"/f/{event.slug}/projector-languages"
+    answer = client.post(setting, data={"language": "pt", "beside": "es"}, headers=HTMX)
+    assert answer.status_code == 200
+    shown = projector.get(address).text
+    assert page_language(shown) == "pt"
+    stage = shown.split('id="projector-stage"', 1)[1].split("</section>", 1)[0]
+    assert "side-by-side" in shown
+    assert re.findall(r'class="stage-language" lang="(\w+)"', stage) == ["pt", "es"]
+    assert stage.count("Salud") == 2  # the topic, once in each column
+
+    log = client.get(f"/f/{event.slug}/audit").text
+    assert "Set the projector" in log
+
+
+@pytest.mark.parametrize(
+    "choice",
+    [{"language": "de"}, {"language": "pt", "beside": "pt"}, {"language": ""}, {}],
+)
+def test_a_projector_language_palabra_does_not_offer_is_refused(
+    client: TestClient, choice: dict[str, str]
+) -> None:
+    event = seeded_event(client)
+    facilitator(client, event)
+    answer = client.post(f"/f/{event.slug}/projector-languages", data=choice, headers=HTMX)
+    assert answer.status_code == 422
+    assert as_console(client, f"/f/{event.slug}/topics/next", headers=HTMX).status_code == 200
