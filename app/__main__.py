@@ -273,6 +273,7 @@ def _facilitator_commands(commands: argparse._SubParsersAction[argparse.Argument
         ("disable", "stop an account from signing in; its sessions end"),
         ("enable", "let a disabled account sign in again"),
         ("reset", "set a new password (asks for it); the account's sessions end"),
+        ("link", "print a one-time sign-in link (15 minutes; no sign-in limit blocks it)"),
     ):
         actions.add_parser(name, help=help_text).add_argument("username")
     for parser in (create, actions.choices["reset"]):
@@ -285,7 +286,7 @@ def _facilitator_commands(commands: argparse._SubParsersAction[argparse.Argument
 
 def _facilitator(settings: Settings, args: argparse.Namespace) -> int:
     from app.db import Database
-    from app.services import accounts
+    from app.services import accounts, sessions
     from app.services.errors import DomainError
 
     _migrate(settings)
@@ -307,6 +308,13 @@ def _facilitator(settings: Settings, args: argparse.Namespace) -> int:
                 password = _new_password(args.password_stdin)
                 accounts.reset_password(db=db, username=args.username, password=password)
                 print(f"New password set for {args.username}; its sessions have ended.")
+            elif command == "link":
+                account = accounts.get(db=db, username=args.username)
+                secret = sessions.new_link(db=db, account=account)
+                print(
+                    f"Sign in as {account.username} once, within {sessions.LINK_MINUTES} minutes:"
+                    f"\n  {settings.base_url}/login/link/{secret}"
+                )
             else:
                 active = command == "enable"
                 accounts.set_active(db=db, username=args.username, active=active)

@@ -1,20 +1,27 @@
-"""Anti-forgery: a state-changing request must carry this browser's token.
+"""Anti-forgery: a state-changing request must come from a page of Palabra, with its token.
 
-Each browser gets a random token in a cookie (SameSite=Lax, HttpOnly). Pages put it where
-htmx sends it with every request (an ``X-CSRF-Token`` header) and into plain forms. Another
-site's page can make a browser post, but cannot read the token to go with it; and a
-browser that says the request comes from another site is refused outright.
+Each browser gets a random token in a cookie (SameSite=Lax, HttpOnly; ``__Host-`` over
+HTTPS, so that no subdomain can plant one). A signed-in facilitator's token is bound to
+the session instead: an HMAC of its secret, renewed at each sign-in, so a token planted
+beside a real session cookie counts for nothing. Pages put the token where htmx sends it
+with every request (an ``X-CSRF-Token`` header) and into plain forms. Another site's page
+can make a browser post, but cannot read the token to go with it; and a post whose Origin
+(or, without one, Referer) is not Palabra's own, or that the browser says comes from
+another site, is refused outright.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from http.cookies import SimpleCookie
 
 from fastapi import Request
+from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import access
+from app.config import Settings
 from app.i18n import N_
 from app.services.errors import DomainError
 
@@ -30,27 +37,35 @@ class ForgedRequest(DomainError):
 
 
 class TokenCookie:
-    """Pure ASGI middleware: every HTTP request knows its browser's token; new ones get one."""
+    """Pure ASGI middleware: every HTTP request knows its token; new browsers get a cookie."""
 
-    def __init__(self, app: ASGIApp, *, secure: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
         self.app = app
-        self.secure = secure  # Secure as the settings say, or on a request over HTTPS
+        self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        token = _cookie_token(scope)
-        new = token is None
-        if token is None:
-            token = secrets.token_urlsafe(32)
-        scope.setdefault("state", {})["csrf_token"] = token
+        secure = access.secure_cookies(self.settings, scope)
+        cookies = _cookies(scope)
+        browser = cookies.get(access.full_cookie_name(COOKIE, secure=secure))
+        new = browser is None or not 20 <= len(browser) <= 100
+        if new:
+            browser = secrets.token_urlsafe(32)
+        session = access.session_secret(
+            self.settings.secret_key,
+            cookies.get(access.full_cookie_name(access.SESSION_COOKIE, secure=secure)),
+        )
+        scope.setdefault("state", {})["csrf_token"] = (
+            access.anti_forgery_token(self.settings.secret_key, session) if session else browser
+        )
 
         async def send_with_cookie(message: Message) -> None:
             if new and message["type"] == "http.response.start":
-                https = self.secure or scope.get("scheme") == "https"
-                secure = "; Secure" if https else ""
-                cookie = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
+                cookie = access.set_cookie_header(
+                    self.settings, scope, COOKIE, str(browser), max_age=None
+                )
                 message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
             await send(message)
 
@@ -68,7 +83,8 @@ class NotAForm(DomainError):
 
 
 async def require_token(request: Request) -> None:
-    """Dependency for routers that change state: refuse a request without the token.
+    """Dependency for routers that change state: refuse a request without the token, or
+    from a page that is not Palabra's own.
 
     Palabra's pages only ever post URL-encoded UTF-8 forms (or nothing), so anything else
     (JSON, plain text, multipart, another charset) is refused before it is read.
@@ -77,15 +93,24 @@ async def require_token(request: Request) -> None:
         return
     if not _is_our_kind_of_body(request):
         raise NotAForm()
-    if request.headers.get("sec-fetch-site") == "cross-site":
+    settings: Settings = request.app.state.settings
+    if request.headers.get("sec-fetch-site") == "cross-site" or not access.own_origin(
+        settings, request, _page_origin(request.headers)
+    ):
         raise ForgedRequest()
-    expected = request.cookies.get(COOKIE)
+    expected = token_of(request)
     given = request.headers.get(HEADER)
     if given is None:
         field = (await request.form()).get(FIELD)
         given = field if isinstance(field, str) else None
-    if not expected or not given or not hmac.compare_digest(expected.encode(), given.encode()):
+    if not given or not hmac.compare_digest(expected.encode(), given.encode()):
         raise ForgedRequest()
+
+
+def _page_origin(headers: Headers) -> str | None:
+    """The origin of the page that sent a request: its Origin, or that of its Referer."""
+    origin = headers.get("origin")
+    return origin if origin is not None else headers.get("referer")
 
 
 def _is_our_kind_of_body(request: Request) -> bool:
@@ -101,10 +126,5 @@ def _is_our_kind_of_body(request: Request) -> bool:
     return charset in ("", "utf-8")
 
 
-def _cookie_token(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            morsel = SimpleCookie(value.decode("latin-1")).get(COOKIE)
-            if morsel is not None and 20 <= len(morsel.value) <= 100:
-                return morsel.value
-    return None
+def _cookies(scope: Scope) -> dict[str, str]:
+    return cookie_parser(Headers(scope=scope).get("cookie", ""))

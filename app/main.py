@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = limiter
     errors.install(app)
     app.add_exception_handler(Stale, facilitator.answer_stale)
-    app.add_middleware(TokenCookie, secure=settings.secure_cookies)
+    app.add_middleware(TokenCookie, settings=settings)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for module in (participant, accounts, facilitator, audit, projector, ws, health):

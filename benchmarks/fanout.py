@@ -149,6 +149,9 @@ async def signed_in(client: httpx.AsyncClient) -> httpx.AsyncClient:
     await with_token(client)
     response = await client.post("/login", data={"username": FACILITATOR, "password": PASSWORD})
     assert response.status_code == 303, response.text
+    # A facilitator's token is bound to the session: take the new one from a page.
+    page = (await client.get("/f")).text
+    client.headers["X-CSRF-Token"] = page.split('"X-CSRF-Token": "', 1)[1].split('"', 1)[0]
     return client
 
 

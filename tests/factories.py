@@ -116,7 +116,6 @@ def make_account(db: Session, username: str = "ana", name: str = "Ana Facilitado
         name=name,
         password_hash=_CHEAP_HASH,
         active=True,
-        session_generation=0,
         created_at=T0,
     )
     db.add(account)

@@ -1,21 +1,50 @@
-"""Clients that behave like a page of Palabra: they carry the browser's anti-forgery token."""
+"""Clients that behave like a page of Palabra: they carry the browser's anti-forgery token.
+
+A signed-in facilitator's token is bound to the session, so it changes at sign-in and
+sign-out; these clients then take the new one, as the next page a browser opens would.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import TypeVar
+
 import httpx
-from fastapi.testclient import TestClient
 
-from app.csrf import COOKIE, HEADER
+from app.csrf import HEADER
+
+Client = TypeVar("Client", bound=httpx.Client)
+TOKEN_IN_PAGE = re.compile(r'"X-CSRF-Token": "([^"]+)"')
 
 
-def with_token(client: TestClient) -> TestClient:
+def page_token(html: str) -> str:
+    """The anti-forgery token a page of Palabra carries for its requests."""
+    found = TOKEN_IN_PAGE.search(html)
+    assert found is not None, "the page carries no anti-forgery token"
+    return found.group(1)
+
+
+def signs_in_or_out(response: httpx.Response) -> bool:
+    return any("palabra_session=" in c for c in response.headers.get_list("set-cookie"))
+
+
+def with_token(client: Client) -> Client:
     """Open a page first, as a browser does, and send its token with every request."""
-    client.get("/")
-    client.headers[HEADER] = client.cookies[COOKIE]
+
+    def renew(response: httpx.Response) -> None:
+        if signs_in_or_out(response):
+            client.headers[HEADER] = page_token(client.get("/").text)
+
+    client.headers[HEADER] = page_token(client.get("/").text)
+    client.event_hooks["response"].append(renew)
     return client
 
 
 async def with_token_async(client: httpx.AsyncClient) -> httpx.AsyncClient:
-    await client.get("/")
-    client.headers[HEADER] = client.cookies[COOKIE]
+    async def renew(response: httpx.Response) -> None:
+        if signs_in_or_out(response):
+            client.headers[HEADER] = page_token((await client.get("/")).text)
+
+    client.headers[HEADER] = page_token((await client.get("/")).text)
+    client.event_hooks["response"].append(renew)
     return client

@@ -24,7 +24,7 @@ from app.db import Database
 from app.live import frames
 from app.live.broadcast import Broadcast, Change, Resync
 from app.live.connection import Connection, Fragment
-from app.services import accounts, screens
+from app.services import screens, sessions
 
 log = logging.getLogger(__name__)
 
@@ -176,15 +176,15 @@ class Hub:
         """Read the room once and draw each frame these sockets need once (worker thread)."""
         with self.database.reading() as db:
             room = screens.room(db=db, event_id=event_id)
-            sessions = (
-                accounts.current_credentials(db=db)
+            signed_in = (
+                sessions.current_credentials(db=db)
                 if any(c.view == FACILITATOR for c in sockets)
                 else frozenset()
             )
         credentials = {
             PROJECTOR: frozenset({room.event.projector_token}),
             PARTICIPANT: frozenset({str(room.event.join_generation)}),
-            FACILITATOR: sessions,
+            FACILITATOR: signed_in,
         }
         rendered = Rendered(room.version, credentials)
         for c in sockets:

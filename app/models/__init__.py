@@ -8,9 +8,11 @@ from app.models.countdown import Countdown
 from app.models.event import ActorType, Event, FocusGroup
 from app.models.floor import FloorRequest, TurnKind, TurnStatus
 from app.models.participant import Participant
+from app.models.sign_in import AccountSession, SignInLink
 
 __all__ = [
     "Account",
+    "AccountSession",
     "ActorType",
     "AuditEntry",
     "Base",
@@ -21,6 +23,7 @@ __all__ = [
     "GuidingQuestion",
     "Participant",
     "Segment",
+    "SignInLink",
     "Topic",
     "TurnKind",
     "TurnStatus",

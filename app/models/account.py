@@ -22,6 +22,4 @@ class Account(Base):
     # Argon2id, in the library's own encoded form (parameters and salt included).
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
-    # Part of every session cookie: bumping it (reset, disable) ends the account's sessions.
-    session_generation: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -15,9 +15,9 @@ from app import access
 from app.config import Settings
 from app.db import Database
 from app.i18n import DEFAULT_LOCALE, N_, plural_message
-from app.models import Account, Event, Participant
+from app.models import Account, AccountSession, Event, Participant
 from app.ratelimit import Limiter, Rule
-from app.services import accounts, audit, events, participants
+from app.services import audit, events, participants, sessions
 from app.services.agenda_file import SPEAKING_TIME
 from app.services.errors import DomainError, InvalidInput, NotFound
 from app.services.participants import COUNTRY_MAX, NAME_MAX, ORGANISATION_MAX
@@ -81,28 +81,36 @@ async def locale_of(request: Request) -> str:
 Locale = Annotated[str, Depends(locale_of)]
 
 
-def signed_in_account(connection: HTTPConnection, database: Database) -> Account | None:
-    """The facilitator whose session cookie this request or socket carries, if any."""
+def session_secret_of(connection: HTTPConnection) -> str | None:
+    """The session secret this request's or socket's cookie carries, unless forged."""
     settings: Settings = connection.app.state.settings
-    name = access.session_cookie_name(secure=settings.secure_cookies)
-    session = access.session_from(
-        settings.secret_key, connection.cookies.get(name), max_age=settings.session_hours * 3600
-    )
-    if session is None:
+    token = access.read_cookie(settings, connection, access.SESSION_COOKIE)
+    return access.session_secret(settings.secret_key, token)
+
+
+def signed_in_session(connection: HTTPConnection, database: Database) -> AccountSession | None:
+    """The current session of the facilitator whose cookie this request or socket carries."""
+    secret = session_secret_of(connection)
+    if secret is None:
         return None
     with database.reading() as db:
-        return accounts.signed_in(db=db, account_id=session[0], generation=session[1])
+        return sessions.current(db=db, secret=secret)
 
 
-def current_account(
+def current_session(
     request: Request, database: Annotated[Database, Depends(get_database)]
-) -> Account:
-    account = signed_in_account(request, database)
-    if account is None:
+) -> AccountSession:
+    session = signed_in_session(request, database)
+    if session is None:
         raise NotSignedIn()
-    return account
+    return session
 
 
+def current_account(session: Annotated[AccountSession, Depends(current_session)]) -> Account:
+    return session.account
+
+
+CurrentSession = Annotated[AccountSession, Depends(current_session)]
 CurrentAccount = Annotated[Account, Depends(current_account)]
 
 
@@ -132,7 +140,7 @@ FacilitatedEvent = Annotated[Event, Depends(facilitated_event)]
 
 
 def participant_of(event: Event, request: Request, db: Session, settings: Settings) -> Participant:
-    token = request.cookies.get(access.cookie_name(access.PARTICIPANT, event))
+    token = access.read_cookie(settings, request, access.cookie_name(access.PARTICIPANT, event))
     participant_id = access.participant_from(settings.secret_key, event, token)
     if participant_id is None:
         raise NotJoined()

@@ -109,13 +109,15 @@ def join(
             error=translate(locale, error.message_id, error.params),
         )
     response = RedirectResponse(f"/e/{event.slug}", status_code=303)
-    response.set_cookie(
-        access.cookie_name(access.PARTICIPANT, event),
-        access.participant_cookie(settings.secret_key, event, participant.id),
-        max_age=60 * 60 * 24 * 30,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
+    response.headers.append(
+        "set-cookie",
+        access.set_cookie_header(
+            settings,
+            request.scope,
+            access.cookie_name(access.PARTICIPANT, event),
+            access.participant_cookie(settings.secret_key, event, participant.id),
+            max_age=60 * 60 * 24 * 30,
+        ),
     )
     return response
 

@@ -19,8 +19,8 @@ from app.live import frames
 from app.live.connection import Connection, screen_id
 from app.live.hub import FACILITATOR, PARTICIPANT, PROJECTOR, Hub
 from app.models import Event
-from app.routes.deps import locale_for, signed_in_account
-from app.services import accounts, events, participants
+from app.routes.deps import locale_for, signed_in_session
+from app.services import events, participants, sessions
 from app.services.errors import DomainError
 
 router = APIRouter(prefix="/ws")
@@ -49,8 +49,8 @@ async def projector_socket(
 async def facilitator_socket(websocket: WebSocket, slug: str, screen: str = "") -> None:
     database: Database = websocket.app.state.database
     event = await _event(websocket, slug)
-    account = await anyio.to_thread.run_sync(signed_in_account, websocket, database)
-    if event is None or account is None:
+    session = await anyio.to_thread.run_sync(signed_in_session, websocket, database)
+    if event is None or session is None:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
     connection = Connection(
@@ -58,7 +58,7 @@ async def facilitator_socket(websocket: WebSocket, slug: str, screen: str = "") 
         event.id,
         FACILITATOR,
         locale_for(websocket),
-        credential=accounts.credential(account),
+        credential=sessions.credential(session),
         screen=screen_id(screen),
     )
     await _serve(websocket, connection)
@@ -68,7 +68,8 @@ async def facilitator_socket(websocket: WebSocket, slug: str, screen: str = "") 
 async def participant_socket(websocket: WebSocket, slug: str, screen: str = "") -> None:
     settings: Settings = websocket.app.state.settings
     event = await _event(websocket, slug)
-    token = websocket.cookies.get(access.cookie_name(access.PARTICIPANT, event)) if event else None
+    name = access.cookie_name(access.PARTICIPANT, event) if event else None
+    token = access.read_cookie(settings, websocket, name) if name else None
     participant_id = access.participant_from(settings.secret_key, event, token) if event else None
     if (
         event is None
@@ -93,8 +94,7 @@ async def _serve(websocket: WebSocket, connection: Connection) -> None:
     """Send the snapshot, then frames as they come, until the client goes away."""
     hub: Hub = websocket.app.state.hub
     settings: Settings = websocket.app.state.settings
-    origin, host = websocket.headers.get("origin"), websocket.headers.get("host")
-    if not access.origin_allowed(origin, host, settings.extra_origins):
+    if not access.own_origin(settings, websocket, websocket.headers.get("origin")):
         # A page of another site must not ride on this browser's cookies (refused with 403).
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return

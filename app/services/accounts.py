@@ -1,8 +1,7 @@
 """Facilitators' accounts: create, sign in, disable, reset a password.
 
 Passwords are hashed with Argon2id (argon2-cffi's recommended parameters) and never stored
-or logged. Disabling an account or resetting its password ends its sessions: each session
-names the account's session generation, which both bump.
+or logged. Disabling an account or resetting its password ends all of its sessions.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.i18n import N_
 from app.models import Account
+from app.services import sessions
 from app.services.clock import utcnow
 from app.services.errors import DomainError, InvalidInput, NotFound
 from app.services.text import clean_line
@@ -45,7 +45,6 @@ def create(*, db: Session, username: str, name: str, password: str) -> Account:
         name=clean_line(name, limit=NAME_MAX, field=N_("Name"), required=True),
         password_hash=_hasher.hash(_valid_password(password)),
         active=True,
-        session_generation=0,
         created_at=utcnow(),
     )
     db.add(account)
@@ -73,7 +72,7 @@ def set_active(*, db: Session, username: str, active: bool) -> Account:
     account = get(db=db, username=username)
     if account.active != active:
         account.active = active
-        account.session_generation += 1
+        sessions.end_all(db=db, account_id=account.id)
         db.commit()
     return account
 
@@ -82,7 +81,7 @@ def reset_password(*, db: Session, username: str, password: str) -> Account:
     """A new password; every session of the account ends."""
     account = get(db=db, username=username)
     account.password_hash = _hasher.hash(_valid_password(password))
-    account.session_generation += 1
+    sessions.end_all(db=db, account_id=account.id)
     db.commit()
     return account
 
@@ -102,31 +101,6 @@ def authenticate(*, db: Session, username: str, password: str) -> Account | None
     if account is None or not account.active:
         return None
     return account
-
-
-def signed_in(*, db: Session, account_id: int, generation: int) -> Account | None:
-    """The account a session names, while it is active and the session is current."""
-    account = db.get(Account, account_id)
-    if account is None or not account.active or account.session_generation != generation:
-        return None
-    return account
-
-
-def credential(account: Account) -> str:
-    """What a facilitator's open socket holds: it stays open while the session is current."""
-    return _credential(account.id, account.session_generation)
-
-
-def current_credentials(*, db: Session) -> frozenset[str]:
-    """The credentials of every session that is still current: of the active accounts."""
-    active = db.execute(
-        select(Account.id, Account.session_generation).where(Account.active.is_(True))
-    )
-    return frozenset(_credential(account_id, generation) for account_id, generation in active)
-
-
-def _credential(account_id: int, generation: int) -> str:
-    return f"{account_id}:{generation}"
 
 
 def _find(db: Session, username: str) -> Account | None:

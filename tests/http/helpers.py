@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from typing import Any
 
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from app.csrf import SAFE_METHODS
 from app.db import Database
 from app.models import Account, Event
+from app.routes.deps import current_account
 from app.services import agenda
 from tests.factories import PASSWORD, make_account, make_event, seen
 from tests.tokens import with_token
@@ -82,3 +88,52 @@ def request_ids(html: str) -> list[int]:
 def another_phone(client: TestClient) -> TestClient:
     """A second device on the same running app, with its own cookies."""
     return with_token(TestClient(client.app))
+
+
+def app_routes(app: Any, prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
+    """(path, route) of every HTTP route of ``app``, however its routers were included."""
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            yield prefix + route.path, route
+        elif hasattr(route, "original_router"):  # FastAPI 0.165 keeps included routers whole
+            yield from app_routes(route.original_router, prefix + route.include_context.prefix)
+
+
+def depends_on(dependant: Dependant, call: Callable[..., Any]) -> bool:
+    return any(d.call is call or depends_on(d, call) for d in dependant.dependencies)
+
+
+def facilitator_routes(app: Any) -> list[tuple[str, str]]:
+    """(method, path) of every route that only a signed-in facilitator may use."""
+    return sorted(
+        (method, path)
+        for path, route in app_routes(app)
+        if depends_on(route.dependant, current_account)
+        for method in route.methods
+    )
+
+
+def state_changing_routes(app: Any) -> list[tuple[str, str]]:
+    """(method, path) of every route that changes something."""
+    return sorted(
+        (method, path)
+        for path, route in app_routes(app)
+        for method in route.methods
+        if method not in SAFE_METHODS
+    )
+
+
+def fill(path: str, event: Event) -> str:
+    """``path`` with its parameters filled in: the event's slug, an id of it, a name."""
+    topic = event.segments[0].topics[0]
+    values = {
+        "slug": event.slug,
+        "segment_id": str(event.segments[0].id),
+        "topic_id": str(topic.id),
+        "request_id": "1",
+        "action": "open",
+        "state": "close",
+        "code": event.join_code,
+        "secret": "not-a-link-made-on-the-server",
+    }
+    return re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)

@@ -30,7 +30,7 @@ from app.db import Database
 from app.main import create_app
 from app.models import Account, AuditEntry, Event, FloorRequest, GuidingQuestion, Participant
 from app.routes import deps
-from app.services import audit
+from app.services import audit, sessions
 from tests.console import as_console
 from tests.extraction import extracted
 from tests.http.helpers import (
@@ -249,6 +249,13 @@ def test_every_screen_in_every_state_is_translated(client: TestClient, pseudo: N
     screens.get("projector, speaker called out of turn", projector, shown)
 
     screens.get("audit log", console, f"{base}/audit")
+
+    with screens.database.writing() as db:
+        account = db.scalar(select(Account))
+        assert account is not None
+        secret = sessions.new_link(db=db, account=account)
+    screens.get("one-time sign-in link", phone, f"/login/link/{secret}")
+    screens.get("one-time sign-in link, not valid", phone, "/login/link/" + "x" * 43)
 
     # A domain error's flash, as htmx shows it, on the console and the phone.
     stale = console.post(f"{base}/floor/next", data={}, headers=HTMX)

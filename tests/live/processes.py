@@ -23,10 +23,10 @@ import pytest
 import redis
 from websockets.sync.client import ClientConnection
 
-from app.csrf import COOKIE, HEADER
 from app.db import Database
 from app.models import Event
 from tests.factories import PASSWORD, make_account, make_event
+from tests.tokens import with_token
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "process-test-secret-key-that-is-long-enough-0123456789"
@@ -193,9 +193,7 @@ def browser(base_url: str) -> httpx.Client:
     client = httpx.Client(
         base_url=base_url, headers={"HX-Request": "true"}, timeout=10, verify=TLS_CONTEXT
     )
-    client.get("/")
-    client.headers[HEADER] = client.cookies[COOKIE]
-    return client
+    return with_token(client)
 
 
 def signed_in(base_url: str) -> httpx.Client:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from app.live.hub import FACILITATOR, PARTICIPANT, PROJECTOR
 from app.models import Account, Event
 from app.services import accounts
 from tests.console import as_console_async
@@ -299,3 +300,71 @@ async def test_an_open_projector_closes_when_its_link_is_renewed(live_server: Li
             while True:
                 await socket.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+
+
+async def every_socket(server: LiveServer) -> list[tuple[str, str]]:
+    """(url, cookies) of each of the three sockets, each with the right key or cookie."""
+    event = seed(server)
+    facilitator = await facilitator_client(server, event)
+    ana = await phone(server, event, "Ana")
+    return [
+        (f"{server.ws}/ws/projector/{event.slug}?key={event.projector_token}", ""),
+        (f"{server.ws}/ws/facilitator/{event.slug}", cookie_header(facilitator)),
+        (f"{server.ws}/ws/participant/{event.slug}", cookie_header(ana)),
+    ]
+
+
+async def test_a_page_of_the_same_host_and_port_over_another_scheme_opens_no_socket(
+    live_server: LiveServer,
+) -> None:
+    sockets = await every_socket(live_server)
+    assert {url.split("?")[0].rsplit("/", 2)[1] for url, _ in sockets} == {
+        PROJECTOR,
+        FACILITATOR,
+        PARTICIPANT,
+    }
+    https_page = f"https://127.0.0.1:{live_server.port}"
+    for url, cookies in sockets:
+        async with connect(url, origin=live_server.http, additional_headers={"Cookie": cookies}):  # type: ignore[arg-type]
+            pass
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(url, origin=https_page, additional_headers={"Cookie": cookies}):  # type: ignore[arg-type]
+                pass
+        assert refused.value.response.status_code == 403, url
+
+
+async def ended_by_signing_out(
+    server: LiveServer, event: Event, console: httpx.AsyncClient
+) -> None:
+    assert (await console.post("/logout")).status_code == 303
+
+
+async def ended_by_signing_out_everywhere(
+    server: LiveServer, event: Event, console: httpx.AsyncClient
+) -> None:
+    """From another browser of the same account, as after losing the laptop."""
+    laptop = await facilitator_client(server, event, "ana")
+    assert (await laptop.post("/logout/everywhere")).status_code == 303
+
+
+@pytest.mark.parametrize("end", [ended_by_signing_out, ended_by_signing_out_everywhere])
+async def test_a_signed_out_console_closes_at_the_next_change_and_cannot_reopen(
+    live_server: LiveServer, end: object
+) -> None:
+    event = seed(live_server)
+    ana = await facilitator_client(live_server, event, "ana")
+    bruno = await facilitator_client(live_server, event, "bruno")
+    cookies = cookie_header(ana)
+    url = f"{live_server.ws}/ws/facilitator/{event.slug}"
+    async with connect(url, additional_headers={"Cookie": cookies}) as console:
+        await regions(console, "fac-agenda", "fac-floor")
+        await end(live_server, event, ana)  # type: ignore[operator]
+        await bruno.post(f"/f/{event.slug}/topics/next")
+        with anyio.fail_after(WAIT), pytest.raises(ConnectionClosed) as closed:
+            while True:
+                assert "Salud" not in str(await console.recv()), "a signed-out session saw it"
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(url, additional_headers={"Cookie": cookies}):
+            pass
+    assert refused.value.response.status_code == 403

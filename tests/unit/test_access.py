@@ -26,15 +26,32 @@ from app.config import Settings
 def test_only_pages_of_the_same_origin_open_sockets(
     origin: str | None, host: str, allowed: bool
 ) -> None:
-    assert origin_allowed(origin, host, frozenset()) is allowed
+    scheme = origin.split(":")[0] if origin and "://" in origin else "https"
+    assert origin_allowed(origin, scheme, host, frozenset()) is allowed
 
 
 def test_a_configured_origin_is_allowed_too() -> None:
     extra = Settings(
         env="test", secret_key="x" * 40, allowed_origins=" https://a.example/ ,"
     ).extra_origins
-    assert origin_allowed("https://a.example", "palabra.example.org", extra)
-    assert not origin_allowed("http://a.example", "palabra.example.org", extra)
+    assert origin_allowed("https://a.example", "https", "palabra.example.org", extra)
+    assert not origin_allowed("http://a.example", "https", "palabra.example.org", extra)
+
+
+@pytest.mark.parametrize(
+    ("origin", "scheme", "allowed"),
+    [
+        ("http://127.0.0.1:8000", "ws", True),
+        ("https://127.0.0.1:8000", "ws", False),
+        ("http://127.0.0.1:8000", "wss", False),
+        ("https://127.0.0.1:8000", "https", True),
+        ("https://127.0.0.1:8000", "http", False),
+    ],
+)
+def test_the_scheme_of_the_page_must_be_the_servers(
+    origin: str, scheme: str, allowed: bool
+) -> None:
+    assert origin_allowed(origin, scheme, "127.0.0.1:8000", frozenset()) is allowed
 
 
 @pytest.mark.parametrize("env", ["production", "test"])

@@ -31,6 +31,12 @@ def ids(message: Message) -> tuple[str, ...]:
     return message.id if isinstance(message.id, tuple) else (message.id,)
 
 
+def test_every_message_has_named_fields_in_braces() -> None:
+    """``{name}``, as the code fills them in; a ``%(name)s`` would be shown as it is."""
+    old_style = [m.id for m in extracted() if m.id and "python-format" in m.flags]
+    assert old_style == []
+
+
 def test_the_template_is_what_the_code_and_templates_say_now() -> None:
     with (LOCALES_DIR / "messages.pot").open("rb") as file:
         template = read_po(file)

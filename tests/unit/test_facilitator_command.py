@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.__main__ import main
 from app.config import get_settings
 from app.db import Database
-from app.services import accounts
+from app.models import SignInLink
+from app.services import accounts, sessions
+from app.services.clock import utcnow
 from tests.conftest import SECRET
+from tests.factories import make_account
 
 
 @pytest.fixture
@@ -102,3 +108,46 @@ def test_disable_enable_and_reset(
     assert can_sign_in(database, "lucia", second)
     assert run(monkeypatch, "disable", "nobody") == 1
     assert "no account named nobody" in capsys.readouterr().err
+
+
+def printed_link(capsys: pytest.CaptureFixture[str]) -> str:
+    (link,) = re.findall(r"http://\S+/login/link/\S+", capsys.readouterr().out)
+    return link
+
+
+@pytest.mark.usefixtures("command")
+def test_link_prints_a_one_time_sign_in_link_stored_only_hashed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], database: Database
+) -> None:
+    with database.writing() as db:
+        make_account(db, username="lucia")
+    assert run(monkeypatch, "link", "lucia") == 0
+    first = printed_link(capsys)
+    assert run(monkeypatch, "link", "LUCIA") == 0
+    link = printed_link(capsys)
+    secret = link.rsplit("/", 1)[1]
+    with database.reading() as db:
+        (stored,) = db.scalars(select(SignInLink.token_hash))
+        assert secret not in stored and first.rsplit("/", 1)[1] not in stored
+        with pytest.raises(sessions.LinkNotValid):  # a new link ends the one before
+            sessions.link_account(db=db, secret=first.rsplit("/", 1)[1])
+        later = utcnow() + timedelta(minutes=sessions.LINK_MINUTES, seconds=1)
+        with pytest.raises(sessions.LinkNotValid):
+            sessions.link_account(db=db, secret=secret, now=later)
+    with database.writing() as db:
+        assert sessions.use_link(db=db, secret=secret).username == "lucia"
+        with pytest.raises(sessions.LinkNotValid):
+            sessions.use_link(db=db, secret=secret)
+
+
+@pytest.mark.usefixtures("command")
+def test_no_link_for_an_unknown_or_disabled_account(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], database: Database
+) -> None:
+    with database.writing() as db:
+        make_account(db, username="lucia")
+        accounts.set_active(db=db, username="lucia", active=False)
+    assert run(monkeypatch, "link", "lucia") == 1
+    assert run(monkeypatch, "link", "nobody") == 1
+    errors = capsys.readouterr().err
+    assert "lucia is disabled" in errors and "no account named nobody" in errors
