@@ -22,7 +22,9 @@ COPY pyproject.toml README.md alembic.ini ./
 COPY app ./app
 COPY migrations ./migrations
 COPY static ./static
+# The interface's catalogues are compiled here: .mo files are built, never committed.
 RUN pip install --no-deps -e . \
+    && pybabel compile --domain messages --directory app/locales \
     && useradd --system --home-dir /srv/palabra palabra \
     && mkdir -p /data && chown palabra /data
 

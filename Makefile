@@ -10,9 +10,9 @@ POSTGRES_ANSWERS = $(BIN)/python -c 'import sys, sqlalchemy; sqlalchemy.create_e
 	sys.argv[1], connect_args={"connect_timeout": 3}).connect()' '$(POSTGRES_URL)' >/dev/null 2>&1
 
 .PHONY: run run-cluster test lint typecheck pytest pytest-sqlite pytest-postgres services browser \
-	lock upgrade clean
+	lock upgrade clean i18n catalogues language
 
-run: $(STAMP)
+run: $(STAMP) catalogues
 	$(BIN)/python -m app run
 
 # The bundled event served from several workers on PostgreSQL and Redis, both running, with
@@ -21,7 +21,7 @@ WORKERS = 3
 DATABASE_URL = postgresql+psycopg://postgres@127.0.0.1:5432/palabra
 BROADCAST_URL = redis://127.0.0.1:6379/0
 
-run-cluster: $(STAMP)
+run-cluster: $(STAMP) catalogues
 	PALABRA_DATABASE_URL='$(DATABASE_URL)' PALABRA_BROADCAST_URL='$(BROADCAST_URL)' \
 	  $(BIN)/python -m app run --workers $(WORKERS)
 
@@ -36,7 +36,7 @@ typecheck: $(STAMP)
 
 # PostgreSQL is asked first, so that the run ends with pytest's summary either way. In CI,
 # which starts it (make services), a PostgreSQL that does not answer fails the run.
-pytest: $(STAMP)
+pytest: $(STAMP) catalogues
 	@if $(POSTGRES_ANSWERS); then \
 	  $(MAKE) --no-print-directory pytest-sqlite pytest-postgres; \
 	elif [ -n "$$CI" ]; then \
@@ -46,10 +46,10 @@ pytest: $(STAMP)
 	  $(MAKE) --no-print-directory pytest-sqlite; \
 	fi
 
-pytest-sqlite: $(STAMP)
+pytest-sqlite: $(STAMP) catalogues
 	PALABRA_TEST_DATABASE_URL= $(BIN)/pytest
 
-pytest-postgres: $(STAMP)
+pytest-postgres: $(STAMP) catalogues
 	PALABRA_TEST_DATABASE_URL='$(POSTGRES_URL)' $(BIN)/pytest
 
 # Starts this machine's PostgreSQL and Redis if they are down (what CI does first).
@@ -70,7 +70,34 @@ $(STAMP): requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pybabel compile --domain messages --directory $(LOCALES)
 	touch $(STAMP)
+
+# The interface's translations: app/locales/LANG/LC_MESSAGES/messages.po, written by people;
+# the compiled .mo files are built from them (by the install, and again when one is edited),
+# never committed. `make i18n` extracts the messages of the code and the templates into
+# messages.pot and brings every catalogue up to date with it; `make language LOCALE=xx` starts
+# the catalogue of a new language.
+LOCALES := app/locales
+CATALOGUES := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
+
+catalogues: $(CATALOGUES:.po=.mo)
+
+$(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile --locale $* --input-file $< --output-file $@
+
+i18n: $(STAMP)
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords plural_message:1,2 \
+	  --no-location --sort-output --width 100 --project Palabra \
+	  --output-file $(LOCALES)/messages.pot .
+	$(BIN)/pybabel update --input-file $(LOCALES)/messages.pot --output-dir $(LOCALES) \
+	  --no-fuzzy-matching --ignore-obsolete --width 100
+	$(MAKE) --no-print-directory catalogues
+
+language: $(STAMP)
+	@test -n "$(LOCALE)" || { echo "Name the language: make language LOCALE=xx"; exit 1; }
+	$(BIN)/pybabel init --input-file $(LOCALES)/messages.pot --output-dir $(LOCALES) \
+	  --locale $(LOCALE) --width 100
 
 # The locks change only here, on purpose. After editing pyproject.toml's dependencies,
 # `make lock` adds what is new and keeps every other pin; `make upgrade` takes the newest

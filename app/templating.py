@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import segno
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from app.i18n import N_, translations
@@ -43,6 +44,32 @@ def qr_svg(data: str) -> Markup:
     return Markup(svg)
 
 
+def _gettext_callables(locale: str) -> tuple[Any, Any]:
+    """``_`` and ``ngettext`` with ``{name}`` fields, like the messages in code.
+
+    Jinja's own new-style gettext fills ``%(name)s`` fields; ours fill ``{name}`` ones, and
+    escape the values when the template is escaped. ``ngettext`` gives its count as ``{count}``.
+    """
+    catalogue = translations(locale)
+
+    def fill(context: Context, text: str, values: dict[str, Any]) -> str:
+        if context.eval_ctx.autoescape:
+            return Markup(text).format(**values)
+        return text.format(**values)
+
+    @pass_context
+    def gettext(context: Context, message: str, **values: Any) -> str:
+        return fill(context, catalogue.gettext(message), values)
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, count: int, **values: Any) -> str:
+        return fill(
+            context, catalogue.ngettext(singular, plural, count), {"count": count, **values}
+        )
+
+    return gettext, ngettext
+
+
 @lru_cache
 def environment(locale: str) -> Environment:
     env = Environment(
@@ -52,7 +79,8 @@ def environment(locale: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    gettext, ngettext = _gettext_callables(locale)
+    env.install_gettext_callables(gettext, ngettext)  # type: ignore[attr-defined]
     env.globals.update(
         locale=locale,
         turn_kinds=TURN_KINDS,

@@ -14,7 +14,7 @@ from starlette.requests import HTTPConnection
 from app import access, language
 from app.config import Settings
 from app.db import Database
-from app.i18n import N_
+from app.i18n import N_, plural_message
 from app.models import Account, AccountSession, Event, Participant
 from app.ratelimit import Limiter, Rule
 from app.services import audit, events, participants, sessions
@@ -258,10 +258,14 @@ class TooManyTries(DomainError):
     """A rate limit was hit; ``retry_after`` seconds until the next try would count."""
 
     status_code = 429
-    message = N_("Too many tries. Please wait {seconds} seconds and try again.")
 
     def __init__(self, seconds: int) -> None:
-        super().__init__(seconds=seconds)
+        wait = plural_message(
+            "Too many tries. Please wait {count} second and try again.",
+            "Too many tries. Please wait {count} seconds and try again.",
+            seconds,
+        )
+        super().__init__(wait)
         self.retry_after = seconds
 
 

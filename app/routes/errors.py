@@ -49,7 +49,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(AgendaFileError)
     async def invalid_agenda(request: Request, error: AgendaFileError) -> Response:
-        return _answer(request, 422, "; ".join(error.problems), {})
+        locale = locale_for(request)
+        problems = "; ".join(translate(locale, problem) for problem in error.problems)
+        return _answer(request, 422, problems, {})
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
@@ -59,7 +61,9 @@ def install(app: FastAPI) -> None:
             response = _answer(request, 405, N_("That cannot be done at this address."), {})
             response.headers["Allow"] = ", ".join(_allowed_methods(request))
             return response
-        response = _answer(request, error.status_code, str(error.detail), {})
+        # Starlette's own reason ("Bad Request") is English: said in the reader's words instead.
+        message = N_("That request cannot be answered.")
+        response = _answer(request, error.status_code, message, {})
         response.headers.update(error.headers or {})
         return response
 

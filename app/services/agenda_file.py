@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from app.i18n import N_
-from app.services.agenda_messages import describe, location
+from app.services.agenda_messages import at, describe, location
 from app.services.text import SPACE, SPACE_CLASS
 
 FORMAT_VERSION = 1
@@ -304,25 +304,25 @@ def _problems_across_values(data: dict[str, Any]) -> list[str]:
     starts_on, ends_on = (_valid(_DATE, event.get(f)) for f in ("starts_on", "ends_on"))
     if starts_on and ends_on and ends_on < starts_on:
         message = N_("the event ends on {ends_on}, before it starts on {starts_on}")
-        problems.append("event.ends_on: " + message.format(ends_on=ends_on, starts_on=starts_on))
+        problems.append(at("event.ends_on", message.format(ends_on=ends_on, starts_on=starts_on)))
     for name, field, kind, message in _UNIQUE:
         seen = set()
         for position, item in enumerate(_items(data, name)):
             value = _valid(kind, item.get(field))
             if value is not None and value in seen:
                 where = location((name, position, field))
-                problems.append(f"{where}: " + message.format(value=value))
+                problems.append(at(where, message.format(value=value)))
             seen.add(value)
     topics = [t for s in _items(data, "segments") for t in _items(s, "topics")]
     questions = sum(len(q) for t in topics if isinstance(q := t.get("questions"), list))
     if len(topics) > MAX_TOPICS:
         message = N_("{count} topics in all; an agenda has at most {limit}")
         problems.append(
-            "segments: " + message.format(count=f"{len(topics):,}", limit=f"{MAX_TOPICS:,}")
+            at("segments", message.format(count=f"{len(topics):,}", limit=f"{MAX_TOPICS:,}"))
         )
     if questions > MAX_QUESTIONS:
         message = N_("{count} guiding questions in all; an agenda has at most {limit}")
         problems.append(
-            "segments: " + message.format(count=f"{questions:,}", limit=f"{MAX_QUESTIONS:,}")
+            at("segments", message.format(count=f"{questions:,}", limit=f"{MAX_QUESTIONS:,}"))
         )
     return problems

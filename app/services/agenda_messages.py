@@ -98,9 +98,14 @@ def location(loc: Location) -> str:
     return "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
 
 
+def at(where: str, problem: str) -> str:
+    """A problem said of one place in the file (``where`` as ``location`` writes it)."""
+    return N_("{where}: {problem}").format(where=where, problem=problem)
+
+
 def describe(error: ErrorDetails, *, schema: type[BaseModel]) -> str:
     """One problem as ``where: what to write instead``; ``schema`` is the file's model."""
-    return f"{location(error['loc']) or 'file'}: {_message(error, schema)}"
+    return at(location(error["loc"]) or N_("file"), _message(error, schema))
 
 
 def _message(error: ErrorDetails, schema: type[BaseModel]) -> str:
@@ -108,7 +113,8 @@ def _message(error: ErrorDetails, schema: type[BaseModel]) -> str:
     context: dict[str, Any] = dict(error.get("ctx") or {})
     field = next((part for part in reversed(loc) if isinstance(part, str)), "")
     if kind == "value_error":  # our own validators' messages, already in words
-        return str(context["error"])
+        reason = context["error"].args[0] if context["error"].args else context["error"]
+        return reason if isinstance(reason, str) else str(reason)
     if kind == "extra_forbidden":
         return _unknown_field(loc, schema)
     if kind in {"missing", "too_short"}:

@@ -428,6 +428,9 @@ def test_every_value_in_every_field_of_the_join_form_is_stored_clean_and_shown_a
     event = room_with_an_open_topic(client)
     phone = join(a_phone(client), event, **BENIGN)
     ask_for_the_floor(client, event, newest_participant(client, event))
+    # A second one waiting: the baseline console has the buttons that move a line too.
+    join(a_phone(client), event, **BENIGN)
+    ask_for_the_floor(client, event, newest_participant(client, event))
     baseline_phone = Page(phone.get(f"/e/{event.slug}").text)
     baseline_console = console_page(client, event)
     baseline_projector = projector_page(client, event)
@@ -675,6 +678,8 @@ def test_every_value_for_a_speaker_added_from_the_room_is_stored_clean_and_shown
     What is added shows on the console, the projector and in the audit log and its CSV.
     """
     event = room_with_an_open_topic(client)
+    # Two waiting: the baseline console has the buttons that move a line too.
+    client.post(f"/f/{event.slug}/floor/add", data={**BENIGN, "name": "Otra"}, headers=HTMX)
     response = client.post(f"/f/{event.slug}/floor/add", data=BENIGN, headers=HTMX)
     assert response.status_code == 200
     baseline_console = Page(response.text)

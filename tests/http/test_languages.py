@@ -102,7 +102,8 @@ def test_every_screen_offers_every_language_and_marks_the_one_shown(
     html = reader.get(address, headers={"Accept-Language": "pt"}).text
     chooser = re.search(r'<nav class="languages"[^>]*>(.*?)</nav>', html, re.S)
     assert chooser is not None, "no language chooser"
-    links = re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang="\w+"( aria-current)?', chooser[1])
+    link = r'<a href="([^"]+)" lang="(\w+)" hreflang="\w+" translate="no"( aria-current)?'
+    links = re.findall(link, chooser[1])
     assert [code for _, code, _ in links] == list(LANGUAGES)
     assert [code for _, code, current in links if current] == ["pt"]
     path = address.split("?")[0]
@@ -133,8 +134,8 @@ def test_the_projector_reads_in_the_languages_the_console_set(client: TestClient
     assert re.findall(r'class="stage-language" lang="(\w+)"', stage) == ["pt", "es"]
     assert stage.count("Salud") == 2  # the topic, once in each column
 
-    log = client.get(f"/f/{event.slug}/audit").text
-    assert "Set the projector" in log
+    log = client.get(f"/f/{event.slug}/audit", headers={"Accept-Language": "en"}).text
+    assert "Set the projector's languages" in log
 
 
 @pytest.mark.parametrize(

@@ -93,6 +93,7 @@ async def test_phones_in_portuguese_and_french_and_a_spanish_projector_see_one_c
     for language in ("pt", "fr"):
         assert translate(language, HAS_THE_FLOOR, {}) in seen[language]
         assert "Ana" in seen[language]
+    assert translate("pt", HAS_THE_FLOOR, {}) != translate("fr", HAS_THE_FLOOR, {})
     assert seen["fr"] == seen["also fr"]
     assert "Ana" in seen["es"]
     # One drawing of each view per language in use, however many sockets read it (the
