@@ -106,13 +106,11 @@ DEFAULT_WORDS = {"segment": N_("Segment %(number)s"), "topic": N_("Topic %(numbe
 
 
 def _event_of(context: Context) -> Event:
-    """The event a template shows: ``event``, ``room.event`` or the event of ``mine.topic``."""
+    """The event a template shows: its ``event``, ``room.event`` or ``mine.event``."""
     for found in (
         context.get("event"),
         getattr(context.get("room"), "event", None),
-        getattr(
-            getattr(getattr(context.get("mine"), "topic", None), "segment", None), "event", None
-        ),
+        getattr(context.get("mine"), "event", None),
     ):
         if isinstance(found, Event):
             return found
