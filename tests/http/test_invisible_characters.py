@@ -75,9 +75,15 @@ def test_no_invisible_character_stays_in_a_speaker_added_from_the_room(
             data = {**hidden_in_every_field(chunk), "kind": "intervention"}
             response = client.post(f"/f/{event.slug}/floor/add", data=data, headers=HTMX)
             assert response.status_code == 200, response.status_code
-            person = newest_request(client, event).participant
-            stored = {field: getattr(person, field) for field in TEXT_FIELDS}
+            request = newest_request(client, event)
+            stored = {field: getattr(request.participant, field) for field in TEXT_FIELDS}
             assert stored == {field: as_seen(field) for field in TEXT_FIELDS}, stored
+            # Whom it looks like is whom it is: the same person, hidden characters and all,
+            # is not listed twice.
+            again = client.post(f"/f/{event.slug}/floor/add", data=data, headers=HTMX)
+            assert again.status_code == 409 and "already waiting" in again.text
+            removed = client.post(f"/f/{event.slug}/floor/{request.id}/remove", headers=HTMX)
+            assert removed.status_code == 200
     problems.assert_none()
 
 
