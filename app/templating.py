@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from app.i18n import N_, translations
 from app.models import TurnKind
+from app.services import translated
 from app.services.clock import epoch_ms
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -87,6 +88,7 @@ def environment(locale: str) -> Environment:
         epoch_ms=epoch_ms,
         qr_svg=qr_svg,
     )
+    env.globals.update(translated.GLOBALS)
     env.filters.update(clock=clock, minutes=minutes)
     return env
 

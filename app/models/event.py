@@ -26,6 +26,13 @@ class Event(Base):
     ends_on: Mapped[date]
     # The language the agenda was written in (its original); translations are beside it.
     language: Mapped[str] = mapped_column(String(10))
+    # Every language the agenda is written in, the original's first.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The languages whose translations are working ones (machine-assisted, not yet reviewed).
+    working_translations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What the agenda calls a segment and a topic ("Sesión", "Mesa"); "" for the interface's.
+    segment_word: Mapped[str] = mapped_column(String(60), default="")
+    topic_word: Mapped[str] = mapped_column(String(60), default="")
     # What the projector shows: one language, or two side by side; empty for ``language``.
     projector_languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     organisers: Mapped[list[str]] = mapped_column(JSON, default=list)

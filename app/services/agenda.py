@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +16,7 @@ from app.i18n import N_
 from app.models import ActorType, Countdown, Event, FocusGroup, GuidingQuestion, Segment, Topic
 from app.models.agenda import Stage
 from app.services import audit, changes, events, timer, turns
-from app.services.agenda_file import AgendaSpec, parse_speaking_time
+from app.services.agenda_file import AgendaSpec, TopicTranslation, parse_speaking_time
 from app.services.clock import utcnow
 from app.services.errors import DomainError, InvalidInput, NotFound, StageError
 from app.services.text import SPACE
@@ -37,6 +39,8 @@ def load(
     """Create an event, its agenda and its lists from a validated agenda file.
 
     The file's speaking time wins; ``default_speaking_seconds`` is for files without one.
+    Each part keeps its original texts in its fields and the file's translations beside
+    them, ``{language: {field: text}}`` (a guiding question's field is ``text``).
     """
     now = now or utcnow()
     if db.scalar(select(Event.id).where(Event.slug == spec.event.slug)) is not None:
@@ -50,6 +54,11 @@ def load(
         starts_on=info.starts_on,
         ends_on=info.ends_on,
         language=info.language,
+        languages=info.all_languages,
+        working_translations=list(info.working_translations),
+        segment_word=info.segment_word or "",
+        topic_word=info.topic_word or "",
+        translations=_texts(info.translations),
         organisers=list(info.organisers),
         objective=info.objective.strip(),
         speaking_seconds=info.speaking_time or default_speaking_seconds,
@@ -58,11 +67,11 @@ def load(
         created_at=now,
     )
     event.actor_types = [
-        ActorType(key=item.key, name=item.name, position=i)
+        ActorType(key=item.key, name=item.name, position=i, translations=_texts(item.translations))
         for i, item in enumerate(spec.actor_types)
     ]
     event.focus_groups = [
-        FocusGroup(key=item.key, name=item.name, position=i)
+        FocusGroup(key=item.key, name=item.name, position=i, translations=_texts(item.translations))
         for i, item in enumerate(spec.focus_groups)
     ]
     db.add(event)
@@ -74,14 +83,18 @@ def load(
             title=segment_spec.title,
             framing=segment_spec.framing.strip(),
             speaking_seconds=segment_spec.speaking_time,
+            translations=_texts(segment_spec.translations),
         )
         segment.topics = [
             Topic(
                 event_id=event.id,
                 position=position,
                 title=topic_spec.title,
+                translations=_texts(topic_spec.translations, leave=("questions",)),
                 questions=[
-                    GuidingQuestion(position=q, text=text)
+                    GuidingQuestion(
+                        position=q, text=text, translations=_question(topic_spec.translations, q)
+                    )
                     for q, text in enumerate(topic_spec.questions)
                 ],
             )
@@ -92,6 +105,32 @@ def load(
     db.add(Countdown(event_id=event.id, allotted_ms=allotted, remaining_ms=allotted))
     db.commit()
     return event
+
+
+def _texts(
+    translations: Mapping[str, BaseModel], *, leave: tuple[str, ...] = ()
+) -> dict[str, dict[str, str]]:
+    """``{language: {field: text}}`` of the fields each translation gives, stripped."""
+    texts = {
+        language: {
+            field: value.strip()
+            for field, value in translation.model_dump(exclude_none=True).items()
+            if field not in leave
+        }
+        for language, translation in translations.items()
+    }
+    return {language: fields for language, fields in texts.items() if fields}
+
+
+def _question(
+    translations: Mapping[str, TopicTranslation], position: int
+) -> dict[str, dict[str, str]]:
+    """The translations of a topic's guiding question at ``position``, as its ``text``."""
+    return {
+        language: {"text": translation.questions[position]}
+        for language, translation in translations.items()
+        if translation.questions is not None
+    }
 
 
 def open_segment(

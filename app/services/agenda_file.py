@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from app.i18n import N_
+from app.services.agenda_languages import LANGUAGE_PATTERN, language_problems
 from app.services.agenda_messages import at, describe, location
 from app.services.text import SPACE, SPACE_CLASS
 
@@ -48,6 +49,8 @@ MAX_QUESTIONS = 1_000
 MAX_ACTOR_TYPES = 50
 MAX_FOCUS_GROUPS = 20
 MAX_ORGANISERS = 50
+# Languages of one agenda: the room in Brasilia speaks 4; a UN meeting, 6.
+MAX_LANGUAGES = 20
 
 
 def _no_controls(value: str) -> str:
@@ -79,6 +82,11 @@ Name = Annotated[
 ]
 LongText = Annotated[str, Field(max_length=20_000), NoControls]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
+# What an agenda calls its segments or topics ("Sesión", "Mesa redonda"), shown with a number.
+Word = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), NoControls
+]
 SegmentNumber = Annotated[int, Field(ge=1, le=999)]
 
 
@@ -107,20 +115,51 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class NameTranslation(_Strict):
+    name: Name | None = None
+
+
+class TopicTranslation(_Strict):
+    title: Text | None = None
+    questions: list[Text] | None = Field(default=None, max_length=MAX_QUESTIONS_PER_TOPIC)
+
+
+class SegmentTranslation(_Strict):
+    title: Line | None = None
+    framing: LongText | None = None
+
+
+class EventTranslation(_Strict):
+    title: Title | None = None
+    theme: Annotated[str, Field(max_length=300), NoControls] | None = None
+    place: Annotated[str, Field(max_length=200), NoControls] | None = None
+    objective: LongText | None = None
+    segment_word: Word | None = None
+    topic_word: Word | None = None
+
+
+def _by_language() -> Any:
+    """A part's ``translations``: a table per language, of the part's own translatable fields."""
+    return Field(default_factory=dict, max_length=MAX_LANGUAGES)
+
+
 class NamedItem(_Strict):
     key: Key
     name: Name
+    translations: dict[Language, NameTranslation] = _by_language()
 
 
 class TopicSpec(_Strict):
     title: Text
     questions: list[Text] = Field(default_factory=list, max_length=MAX_QUESTIONS_PER_TOPIC)
+    translations: dict[Language, TopicTranslation] = _by_language()
 
 
 class SegmentSpec(_Strict):
     number: SegmentNumber
     title: Line
     framing: LongText = ""
+    translations: dict[Language, SegmentTranslation] = _by_language()
     speaking_time: int | None = None
     topics: list[TopicSpec] = Field(min_length=1, max_length=MAX_TOPICS_PER_SEGMENT)
 
@@ -137,16 +176,28 @@ class EventSpec(_Strict):
     place: Annotated[str, Field(max_length=200), NoControls] = ""
     starts_on: date
     ends_on: date
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+    language: Language
+    # Every language the agenda is written in, the original's among them; [] for only it.
+    languages: list[Language] = Field(default_factory=list, max_length=MAX_LANGUAGES)
+    # The languages whose translations are working ones: machine-assisted, not yet reviewed.
+    working_translations: list[Language] = Field(default_factory=list, max_length=MAX_LANGUAGES)
+    segment_word: Word | None = None
+    topic_word: Word | None = None
     # None: the server's default (PALABRA_SPEAKING_TIME_SECONDS).
     speaking_time: int | None = None
     organisers: list[Line] = Field(default_factory=list, max_length=MAX_ORGANISERS)
     objective: LongText = ""
+    translations: dict[Language, EventTranslation] = _by_language()
 
     @field_validator("speaking_time", mode="before")
     @classmethod
     def _seconds(cls, value: Any) -> int | None:
         return None if value is None else parse_speaking_time(value)
+
+    @property
+    def all_languages(self) -> list[str]:
+        """The original's language first, then each translation's."""
+        return [self.language] + [x for x in self.languages if x != self.language]
 
 
 class AgendaSpec(_Strict):
@@ -325,4 +376,4 @@ def _problems_across_values(data: dict[str, Any]) -> list[str]:
         problems.append(
             at("segments", message.format(count=f"{questions:,}", limit=f"{MAX_QUESTIONS:,}"))
         )
-    return problems
+    return problems + language_problems(data)

@@ -43,8 +43,20 @@ HOW_TO_WRITE = {
     "focus_groups": N_("write each focus group as a [[focus_groups]] table with a key and a name"),
     "questions": N_('write the guiding questions as a list of texts, such as ["¿…?", "¿…?"]'),
     "organisers": N_('write the organisers as a list of texts, such as ["ACNUR", "…"]'),
+    "languages": N_(
+        "write the languages as a list of language codes, the original's first, such as"
+        ' ["es", "pt", "en"]'
+    ),
+    "working_translations": N_(
+        'write the languages of working translations as a list of codes, such as ["pt", "en"]'
+    ),
+    "translations": N_(
+        "write the translations as a table per language, such as [segments.translations.pt]"
+        ' with title = "…"'
+    ),
 }
 TABLES = frozenset({"segments", "topics", "actor_types", "focus_groups"})
+LANGUAGE_LISTS = frozenset({"languages", "working_translations"})
 # The same, for a value whose field says nothing more than its kind.
 BY_KIND = {
     "string": N_('write text in quotes, such as "…"'),
@@ -68,6 +80,9 @@ TOO_MANY = {
     "organisers": N_("{count} organisers; an event has at most {limit}"),
     "actor_types": N_("{count} actor types; an agenda has at most {limit}"),
     "focus_groups": N_("{count} focus groups; an agenda has at most {limit}"),
+    "languages": N_("{count} languages; an agenda has at most {limit}"),
+    "working_translations": N_("{count} languages; an agenda has at most {limit}"),
+    "translations": N_("{count} languages; an agenda has at most {limit}"),
 }
 DATE_EXAMPLE = "2024-05-16"
 
@@ -94,8 +109,17 @@ _YEAR_MONTH_DAY = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 
 
 def location(loc: Location) -> str:
-    """``("segments", 0, "title")`` as the person finds it in the file: ``segments[1].title``."""
-    return "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    """``("segments", 0, "title")`` as the person finds it in the file: ``segments[1].title``.
+
+    A table's key is a place, not a field: ``("translations", "pt_BR", "[key]")`` is
+    ``translations.pt_BR``.
+    """
+    parts = (p for p in loc if p != _KEY)
+    return "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
+
+
+# Where pydantic puts a table's key that is not valid (a language code, in ``translations``).
+_KEY = "[key]"
 
 
 def at(where: str, problem: str) -> str:
@@ -115,6 +139,8 @@ def _message(error: ErrorDetails, schema: type[BaseModel]) -> str:
     if kind == "value_error":  # our own validators' messages, already in words
         reason = context["error"].args[0] if context["error"].args else context["error"]
         return reason if isinstance(reason, str) else str(reason)
+    if loc and (loc[-1] == _KEY or (field in LANGUAGE_LISTS and isinstance(loc[-1], int))):
+        return HOW_TO_WRITE["language"]
     if kind == "extra_forbidden":
         return _unknown_field(loc, schema)
     if kind in {"missing", "too_short"}:
@@ -166,15 +192,24 @@ def _model_at(loc: Location, model: type[BaseModel]) -> type[BaseModel] | None:
     for part in loc:
         if isinstance(part, int):
             continue
+        if get_origin(kind) is dict:  # ``part`` is a key of the table: its value's model
+            kind = get_args(kind)[1]
+            continue
         if not (isinstance(kind, type) and issubclass(kind, BaseModel)):
             return None
         field = kind.model_fields.get(part)
         if field is None:
             return None
         kind = field.annotation
-        while get_origin(kind) is list:
+        while get_origin(kind) is list or _optional(kind):
             kind = get_args(kind)[0]
     return kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
+
+
+def _optional(kind: Any) -> bool:
+    """``X | None``: its model is X's."""
+    args = get_args(kind)
+    return len(args) == 2 and args[1] is type(None)
 
 
 def date_advice(value: Any) -> str:

@@ -63,6 +63,7 @@ class MyTurn:
     """
 
     version: int  # of the event, when this was read
+    event: Event  # whose languages the topic's texts are shown in
     topic: Topic | None
     request: FloorRequest | None = None
     place: int | None = None
@@ -128,7 +129,12 @@ def my_turn(*, room: Room, participant_id: int | None) -> MyTurn:
     place = room.place_of(request) if request else None
     wait = room.estimated_wait_seconds(place) if place else None
     return MyTurn(
-        version=room.version, topic=room.topic, request=request, place=place, wait_seconds=wait
+        version=room.version,
+        event=room.event,
+        topic=room.topic,
+        request=request,
+        place=place,
+        wait_seconds=wait,
     )
 
 
@@ -147,7 +153,7 @@ def my_turn_now(
         .options(selectinload(Topic.questions), selectinload(Topic.segment))
     )
     if topic is None:
-        return MyTurn(version=version, topic=None)
+        return MyTurn(version=version, event=event, topic=None)
     request = floor.active_request(db=db, topic_id=topic.id, participant_id=participant_id)
     request = request or db.scalar(
         select(FloorRequest)
@@ -156,7 +162,7 @@ def my_turn_now(
         .limit(1)
     )
     if request is None or request.status is not TurnStatus.WAITING:
-        return MyTurn(version=version, topic=topic, request=request)
+        return MyTurn(version=version, event=event, topic=topic, request=request)
     ahead = db.scalar(
         select(func.count()).where(
             FloorRequest.topic_id == topic.id,
@@ -174,4 +180,6 @@ def my_turn_now(
         current = max(reading.remaining_ms, 0) // 1000
     turn = topic.segment.speaking_seconds or event.speaking_seconds
     wait = current + (place - 1) * turn
-    return MyTurn(version=version, topic=topic, request=request, place=place, wait_seconds=wait)
+    return MyTurn(
+        version=version, event=event, topic=topic, request=request, place=place, wait_seconds=wait
+    )

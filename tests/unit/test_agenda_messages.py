@@ -131,13 +131,22 @@ def unpack(annotation: Any) -> tuple[Any, list[Any]]:
 
 def schema(kind: Any, metadata: list[Any], path: tuple[str | int, ...]) -> Iterator[Any]:
     """Every value the agenda schema describes, however deep: (path, type, constraints)."""
+    if _optional(kind):  # ``X | None``: a translation's text, absent when not translated
+        yield from schema(*unpack(get_args(kind)[0]), path)
+        return
     if path:
         yield path, kind, metadata
-    if get_origin(kind) is list:
+    if get_origin(kind) is dict:  # translations: a table per language
+        yield from schema(*unpack(get_args(kind)[1]), (*path, "pt"))
+    elif get_origin(kind) is list:
         yield from schema(*unpack(get_args(kind)[0]), (*path, 0))
     elif isinstance(kind, type) and issubclass(kind, BaseModel):
         for name, info in kind.model_fields.items():
             yield from schema(info.annotation, info.metadata, (*path, name))
+
+
+def _optional(kind: Any) -> bool:
+    return len(args := get_args(kind)) == 2 and args[1] is type(None)
 
 
 def bad_values(kind: Any, metadata: list[Any], good: Any) -> Iterator[tuple[str, Any]]:
@@ -170,7 +179,27 @@ def full_agenda() -> dict[str, Any]:
     data = agenda_data()
     data["focus_groups"] = [{"key": "children", "name": "Niños"}]
     data["event"]["organisers"] = ["ACNUR"]
+    data["event"] |= {
+        "theme": "Inclusión",
+        "objective": "Objetivo",
+        "segment_word": "Sesión",
+        "topic_word": "Mesa",
+        "languages": ["es", "pt"],
+        "working_translations": ["pt"],
+    }
+    data["segments"][0]["framing"] = "Texto"
+    translated = [data["event"], *data["actor_types"], *data["focus_groups"]]
+    for part in [*translated, *data["segments"], *data["segments"][0]["topics"]]:
+        part["translations"] = {"pt": {k: v for k, v in part.items() if k in TRANSLATED}}
     return data
+
+
+# Every text a translation may give: the event's, a segment's, a topic's, a name.
+TRANSLATED = {"title", "theme", "place", "objective", "segment_word", "topic_word"} | {
+    "framing",
+    "questions",
+    "name",
+}
 
 
 def cases() -> Iterator[Any]:
@@ -207,5 +236,10 @@ def test_each_constraint_is_explained_in_words(
         # Only an optional field may go missing.
         assert value is ..., f"{where} = {value!r} was taken"
         return
-    assert [p for p in problems if re.match(rf"{re.escape(where)}[:.\[]", p)], problems
+    # An optional value taken away is missed where it is needed (the original of a
+    # translation, the languages of translations): the problem there names it.
+    told = rf"{re.escape(where)}[:.\[]"
+    if value is ...:
+        told += rf"|.*: .*\b{path[-1]}\b"
+    assert [p for p in problems if re.match(told, p)], problems
     assert not [p for p in problems if any(raw in p for raw in RAW_WORDING)], problems
