@@ -76,8 +76,11 @@ def end(*, db: Session, secret: str) -> None:
 
 
 def end_all(*, db: Session, account_id: int) -> None:
-    """Every session of the account ends, in every browser (the caller commits)."""
+    """Every session of the account ends, in every browser, and so does any one-time sign-in
+    link not yet used: what an administrator does after a credential leaked (the caller
+    commits)."""
     db.execute(delete(AccountSession).where(AccountSession.account_id == account_id))
+    db.execute(delete(SignInLink).where(SignInLink.account_id == account_id))
 
 
 def current_credentials(*, db: Session, now: datetime | None = None) -> frozenset[str]:

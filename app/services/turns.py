@@ -23,14 +23,16 @@ def call_next(
     """The current speaker finishes and the first one waiting gets the floor and the clock.
 
     ``seen_first`` and ``seen_speaker`` are the request ids the console showed first on the
-    list and speaking (None: nobody). Raises ``Stale`` if either changed since: two
-    facilitators pressing "next" together, or one pressing it twice, call one speaker.
+    list and speaking (None: nobody). Raises ``Stale`` if someone else is first now, or if
+    someone other than ``seen_speaker`` has the floor (their turn would end): two
+    facilitators pressing "next" together, or one pressing it twice, call one speaker. A
+    turn that ended meanwhile ("Finished" just before) changes nothing for it.
     Raises ``NoTopicOpen`` and ``NobodyWaiting``.
     """
     with changes.change(db=db, event=event, action="turns.call_next", now=now) as work:
         topic = floor.require_open_topic(db, work.event)
         waiting = floor.waiting_list(db=db, topic_id=topic.id)
-        _expect_speaker(work, seen_speaker)
+        _expect_turn_to_end(work, seen_speaker)
         work.expect(seen_first, waiting[0].id if waiting else None)
         if not waiting:
             raise NobodyWaiting()
@@ -49,12 +51,12 @@ def call(
 ) -> FloorRequest:
     """Give the floor to this waiting speaker now, out of turn; whoever speaks finishes.
 
-    Raises ``Stale`` if the speaker is no longer ``seen_speaker``, ``NotWaiting`` if the
-    request is not waiting on the open topic.
+    Raises ``Stale`` if someone other than ``seen_speaker`` has the floor, ``NotWaiting`` if
+    the request is not waiting on the open topic.
     """
     with changes.change(db=db, event=event, action="turns.call", now=now) as work:
         topic = floor.require_open_topic(db, work.event)
-        _expect_speaker(work, seen_speaker)
+        _expect_turn_to_end(work, seen_speaker)
         request = floor.find_request(db, work.event, request_id)
         if request.status is not TurnStatus.WAITING or request.topic_id != topic.id:
             raise NotWaiting()
@@ -98,6 +100,13 @@ def end_current_turn(*, db: Session, event: Event, now: datetime) -> bool:
 def _expect_speaker(work: changes.Change, seen_speaker: int | None) -> None:
     speaker = floor.current_speaker(db=work.db, event_id=work.event.id)
     work.expect(seen_speaker, speaker.id if speaker else None)
+
+
+def _expect_turn_to_end(work: changes.Change, seen_speaker: int | None) -> None:
+    """Giving the floor ends the current turn: only the one the console showed, if any."""
+    speaker = floor.current_speaker(db=work.db, event_id=work.event.id)
+    if speaker is not None:
+        work.expect(seen_speaker, speaker.id)
 
 
 def _give_floor(work: changes.Change, topic: Topic, request: FloorRequest) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
@@ -156,3 +157,18 @@ def test_strangers_guessing_a_password_lock_the_facilitator_out_but_not_their_li
         assert rightful.get(f"/f/{event.slug}").status_code == 200
         again = with_token(TestClient(app)).post(link, follow_redirects=False)
         assert again.status_code == 403 and "not valid" in again.text
+
+
+@pytest.mark.parametrize("what", ["password reset", "disabled and enabled again"])
+def test_a_one_time_link_ends_with_the_accounts_sessions(client: TestClient, what: str) -> None:
+    """Resetting a password or disabling an account is what follows a leak: links end too."""
+    username = ensure_account(client, "lucia")
+    with database_of(client).writing() as db:
+        secret = sessions.new_link(db=db, account=accounts.get(db=db, username=username))
+        if what == "password reset":
+            accounts.reset_password(db=db, username=username, password="another long passphrase")
+        else:
+            accounts.set_active(db=db, username=username, active=False)
+            accounts.set_active(db=db, username=username, active=True)
+    refused = client.post(f"/login/link/{secret}", follow_redirects=False)
+    assert refused.status_code == 403

@@ -208,3 +208,13 @@ def test_setting_a_speaking_time_to_what_it_is_spends_no_version(db: Session) ->
     before = footprint(db, event)
     agenda.set_speaking_time(db=db, event=event, speaking_time="3:00")
     assert footprint(db, event) == before
+
+
+@pytest.mark.parametrize("action", ["call next", "call out of turn"])
+def test_giving_the_floor_right_after_finished_goes_through(db: Session, action: str) -> None:
+    """The console still showed Ana speaking; her turn ending meanwhile ends nothing twice."""
+    event = a_room_in_session(db)
+    console = drawn(db, event)
+    ACTIONS["finish"](db, event, console)
+    ACTIONS[action](db, event, console)
+    assert floor.current_speaker(db=db, event_id=event.id) is not None
