@@ -71,6 +71,17 @@ def _gettext_callables(locale: str) -> tuple[Any, Any]:
     return gettext, ngettext
 
 
+@pass_context
+def csrf_field(context: Context) -> Markup:
+    """A form's anti-forgery field, on a page drawn for one browser: so that its plain form
+    posts work without JavaScript. Regions drawn for every screen at once carry none: htmx
+    sends the token in a header (base.html)."""
+    token = context.get("csrf_token")
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token)
+
+
 @lru_cache
 def environment(locale: str) -> Environment:
     env = Environment(
@@ -87,6 +98,7 @@ def environment(locale: str) -> Environment:
         turn_kinds=TURN_KINDS,
         epoch_ms=epoch_ms,
         qr_svg=qr_svg,
+        csrf_field=csrf_field,
     )
     env.globals.update(translated.GLOBALS)
     env.filters.update(clock=clock, minutes=minutes)

@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from app.i18n import DEFAULT_LOCALE
+from app.i18n import DEFAULT_LOCALE, LANGUAGES
 from app.services import events
 from app.services.clock import epoch_ms, utcnow
 from app.services.screens import MyTurn, Room
@@ -25,6 +25,7 @@ PROJECTOR_REGIONS = {
     "projector-join": "projector/_join.html",
 }
 FACILITATOR_REGIONS = {
+    "fac-links": "facilitator/_links.html",
     "fac-agenda": "facilitator/_agenda.html",
     "fac-floor": "facilitator/_floor.html",
 }
@@ -71,8 +72,23 @@ def projector(room: Room, *, base_url: str) -> Frame:
     return _regions(PROJECTOR_REGIONS, **context)
 
 
-def facilitator(room: Room, *, locale: str) -> Frame:
-    return _regions(FACILITATOR_REGIONS, locale, room=room, base=facilitator_base(room))
+def facilitator_context(room: Room, *, base_url: str) -> dict[str, Any]:
+    """What the console's regions are drawn from: the room, where its actions post, and its
+    links (the projector's with its key, the phones' join link) and projector languages."""
+    return {
+        "room": room,
+        "base": facilitator_base(room),
+        "links": {
+            "projector": f"/projector/{room.event.slug}?key={room.event.projector_token}",
+            "join": join_url(base_url, room.event.join_code),
+        },
+        "all_languages": LANGUAGES,
+        "projector_languages": events.projector_languages(room.event),
+    }
+
+
+def facilitator(room: Room, *, locale: str, base_url: str) -> Frame:
+    return _regions(FACILITATOR_REGIONS, locale, **facilitator_context(room, base_url=base_url))
 
 
 def participant_room(room: Room, *, locale: str) -> Frame:

@@ -205,7 +205,7 @@ class Hub:
         if view == PROJECTOR:
             return frames.projector(room, base_url=self.base_url)
         if view == FACILITATOR:
-            return frames.facilitator(room, locale=locale)
+            return frames.facilitator(room, locale=locale, base_url=self.base_url)
         return frames.participant_room(room, locale=locale)
 
     def _deliver(self, sockets: list[Connection], rendered: Rendered) -> None:

@@ -24,8 +24,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, error: NotSignedIn) -> Response:
         """To the sign-in page, and back to this screen after it."""
+        # Back to the page asked for (the sign-in keeps only a path of this site); after an
+        # action, to the console it came from.
         slug = request.path_params.get("slug")
-        back = f"/f/{slug}" if slug else "/f"
+        back = request.url.path if request.method == "GET" else f"/f/{slug}" if slug else "/f"
         target = f"/login?{urlencode({'next': back})}"
         if is_htmx(request):
             response = _answer(request, error.status_code, error.message_id, error.params)

@@ -10,8 +10,9 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from app.config import Settings
 from app.csrf import require_token
-from app.i18n import LANGUAGES, translate
+from app.i18n import translate
 from app.live import frames
 from app.models import Event, TurnKind
 from app.routes.deps import (
@@ -123,22 +124,14 @@ def console(
     locale: Locale,
 ) -> Response:
     room = screens.room(db=db, event_id=event.id)
-    projector_key = event.projector_token
     return page(
         request,
         "facilitator/page.html",
         locale=locale,
-        room=room,
-        base=frames.facilitator_base(room),
         socket_path=f"/ws/facilitator/{event.slug}",
         server_now_ms=epoch_ms(room.now),
         account=account,
-        all_languages=LANGUAGES,
-        projector_languages=events.projector_languages(event),
-        links={
-            "projector": f"/projector/{event.slug}?key={projector_key}",
-            "join": frames.join_url(settings.base_url, event.join_code),
-        },
+        **frames.facilitator_context(room, base_url=settings.base_url),
     )
 
 
@@ -217,12 +210,13 @@ def new_join_code(
     request: Request,
     event: FacilitatedEvent,
     db: ActingDb,
+    locale: Locale,
     end_sessions: Annotated[Literal["", "true"], Form()] = "",
     code: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """``code``: the join code the console showed, which this one replaces."""
     events.rotate_join_code(db=db, event=event, seen_code=code, end_sessions=end_sessions == "true")
-    return _links_changed(request, event)
+    return _console_changed(request, event, locale)
 
 
 @router.post("/projector-link")
@@ -230,11 +224,12 @@ def new_projector_link(
     request: Request,
     event: FacilitatedEvent,
     db: ActingDb,
+    locale: Locale,
     key: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """``key``: the projector key of the link the console showed, which this one replaces."""
     events.renew_projector_link(db=db, event=event, seen_link=key)
-    return _links_changed(request, event)
+    return _console_changed(request, event, locale)
 
 
 @router.post("/projector-languages")
@@ -242,13 +237,14 @@ def projector_languages(
     request: Request,
     event: FacilitatedEvent,
     db: ActingDb,
+    locale: Locale,
     language: Annotated[str, Form(max_length=10)],
     beside: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """``language``: what every projector shows; ``beside``: a second one, or empty."""
     chosen = [language, beside] if beside.strip() else [language]
     events.set_projector_languages(db=db, event=event, languages=chosen)
-    return _links_changed(request, event)
+    return _console_changed(request, event, locale)
 
 
 @router.post("/floor/add")
@@ -325,17 +321,15 @@ for name, change in (("skip", floor.skip), ("remove", floor.remove), ("put-back"
 def _console_changed(request: Request, event: Event, locale: str) -> Response:
     with database_of(request).reading() as db:
         room = screens.room(db=db, event_id=event.id)
-        frame = frames.facilitator(room, locale=locale)
+        frame = frames.facilitator(room, locale=locale, base_url=_base_url(request))
     answered(request, event_id=event.id, version=room.version, regions=frame)
     regions = frames.joined(frame) + flash("", locale=locale)
     return done(request, regions=regions, then=f"/f/{event.slug}")
 
 
-def _links_changed(request: Request, event: Event) -> Response:
-    """The console's header shows the links and the projector's languages: load it again."""
-    response = done(request, regions="", then=f"/f/{event.slug}")
-    response.headers["HX-Refresh"] = "true"
-    return response
+def _base_url(request: Request) -> str:
+    settings: Settings = request.app.state.settings
+    return settings.base_url
 
 
 async def answer_stale(request: Request, error: Exception) -> Response:
@@ -350,7 +344,7 @@ def _fresh_console(request: Request, error: Exception) -> Response:
         event = events.get_by_slug(db=db, slug=request.path_params["slug"])
         room = screens.room(db=db, event_id=event.id)
     message = translate(locale, error.message_id, error.params)
-    frame = frames.facilitator(room, locale=locale)
+    frame = frames.facilitator(room, locale=locale, base_url=_base_url(request))
     answered(request, event_id=event.id, version=room.version, regions=frame)
     regions = frames.joined(frame)
     return HTMLResponse(regions + flash(message, locale=locale, level="error"), status_code=409)

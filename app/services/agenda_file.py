@@ -38,6 +38,8 @@ MAX_FILE_BYTES = 2_000_000
 # MAX_PROBLEMS_DESCRIBED are put in words: 150,000 unknown fields are counted, not spelled out.
 MAX_PROBLEMS_SHOWN = 10
 MAX_PROBLEMS_DESCRIBED = 1_000
+# A problem quotes what the file says (an unknown key, a value): a line to read, not a page.
+MAX_PROBLEM_CHARACTERS = 300
 # Bounds of one agenda. The bundled consultation has 5 segments, 17 topics (5 at most in a
 # segment) and 53 guiding questions (7 at most to a topic), 10 actor types and 6 focus groups:
 # these leave room for a conference of several days, and keep loading under a second.
@@ -105,7 +107,7 @@ class AgendaFileError(ValueError):
 
     def first_problems(self) -> tuple[list[str], str]:
         """The problems to print (MAX_PROBLEMS_SHOWN), and "… and N more" if there are more."""
-        shown = self.problems[:MAX_PROBLEMS_SHOWN]
+        shown = [_shortened(p) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
         hidden = self.count - len(shown)
         more = N_("… and {count} more").format(count=f"{hidden:,}") if hidden > 0 else ""
         return shown, more
@@ -272,12 +274,19 @@ def read_agenda(path: Path) -> AgendaSpec:
     return parse_agenda(b"".join(chunks), source=str(path))
 
 
+def _shortened(problem: str) -> str:
+    if len(problem) <= MAX_PROBLEM_CHARACTERS:
+        return problem
+    return problem[: MAX_PROBLEM_CHARACTERS - 1] + "…"
+
+
 def parse_agenda(content: bytes, *, source: str = "agenda") -> AgendaSpec:
     """Validate an agenda file's bytes; raise AgendaFileError naming every problem."""
     if len(content) > MAX_FILE_BYTES:
         raise AgendaFileError(source, [_TOO_LARGE])
     try:
-        data = tomllib.loads(content.decode("utf-8"))
+        # "utf-8-sig": a byte order mark, as some editors start a UTF-8 file, is no problem.
+        data = tomllib.loads(content.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         raise AgendaFileError(
             source, [N_("not UTF-8 text (byte {at}); save it as UTF-8").format(at=error.start)]

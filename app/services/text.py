@@ -14,9 +14,16 @@ from app.services.errors import InvalidInput
 # person's, so a line loses them all (the identifier profile of UTS #39, "Unicode Security
 # Mechanisms", leaves such default-ignorable characters out too).
 FILLERS = frozenset(
-    "\u034f\u115f\u1160\u3164\uffa0"
+    # The rest of Unicode's default-ignorable code points that are not Cf (DerivedCoreProperties:
+    # Default_Ignorable_Code_Point; Khmer's inherent vowels, Mongolian's variation selectors),
+    # and the blank Braille pattern, which shows as a space and is none.
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
     + "".join(map(chr, [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]))
 )
+# No script stacks more marks than this on one letter; more is "zalgo" text, made to overflow
+# the lines around it (UTS #39, "Unicode Security Mechanisms", 5.4: at most four nonspacing
+# marks in a row).
+MAX_MARKS = 4
 # What a script needs in running text: zero-width joiners and non-joiners inside emoji
 # sequences and Indic or Arabic words, and the tags of a subdivision flag after its black flag.
 JOINERS = frozenset("\u200c\u200d")
@@ -41,13 +48,16 @@ VISIBLE = (
 def clean_line(value: str, *, limit: int, field: str, required: bool = False) -> str:
     """One line of text: controls and invisible characters dropped, white space folded.
 
-    For what names a person (names, organisations, countries): nothing in it is invisible.
-    No longer than ``limit`` as typed either: a form field's length is its bound.
+    For what names a person (names, organisations, countries): nothing in it is invisible,
+    it is in Unicode's composed form (NFC: one "é" however it was typed), and a mark stands
+    on a letter, at most ``MAX_MARKS`` of them. No longer than ``limit`` as typed either: a
+    form field's length is its bound.
     """
     if len(value) > limit:
         raise InvalidInput(N_("{field} has at most {limit} characters."), field=field, limit=limit)
-    shown = "".join(ch for ch in _printable(value) if not _is_format(ch) and ch not in FILLERS)
-    cleaned = " ".join(shown.split())
+    composed = unicodedata.normalize("NFC", _printable(value))
+    shown = "".join(ch for ch in composed if not _is_format(ch) and ch not in FILLERS)
+    cleaned = " ".join(_marks_on_letters(shown).split())
     return _checked(cleaned, limit=limit, field=field, required=required)
 
 
@@ -71,6 +81,21 @@ def _printable(value: str, keep: str = "") -> str:
         ch if ch in keep or unicodedata.category(ch) not in ("Cc", "Zl", "Zp") else " "
         for ch in value
     )
+
+
+def _marks_on_letters(text: str) -> str:
+    """``text`` without marks that stand on no letter, or beyond ``MAX_MARKS`` on one."""
+    kept: list[str] = []
+    run = 0
+    for ch in text:
+        if unicodedata.category(ch) in ("Mn", "Me"):
+            run += 1
+            if not kept or kept[-1].isspace() or run > MAX_MARKS:
+                continue
+        else:
+            run = 0
+        kept.append(ch)
+    return "".join(kept)
 
 
 def _is_format(ch: str) -> bool:

@@ -79,8 +79,19 @@
   document.addEventListener("htmx:wsOpen", function () {
     document.body.classList.remove("is-offline");
   });
-  document.addEventListener("htmx:wsClose", function () {
+  document.addEventListener("htmx:wsClose", function (event) {
     document.body.classList.add("is-offline");
+    // Closed by the server's policy (1008): this screen may no longer see the room (signed
+    // out, a renewed projector link, phones signed out). Reload, so that the page says why
+    // and where to go; at most once a minute, should the page itself still open.
+    var closing = event.detail && event.detail.event;
+    if (closing && closing.code === 1008) {
+      var last = Number(window.sessionStorage.getItem("palabra-reloaded") || 0);
+      if (Date.now() - last > 60000) {
+        window.sessionStorage.setItem("palabra-reloaded", String(Date.now()));
+        window.location.reload();
+      }
+    }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;

@@ -428,7 +428,9 @@ def is_unprintable(ch: str, *, keep: str = "") -> bool:
 FORMAT_CHARACTERS = "".join(
     ch for ch in map(chr, range(sys.maxunicode + 1)) if unicodedata.category(ch) == "Cf"
 )
-FILLERS = "\u034f\u115f\u1160\u3164\uffa0" + "".join(
+# Unicode's other default-ignorable code points (Hangul fillers, Khmer's inherent vowels,
+# Mongolian's variation selectors...) and the blank Braille pattern, a space that is none.
+FILLERS = "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0" + "".join(
     map(chr, [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
 )
 INVISIBLE_IN_A_NAME = frozenset(FORMAT_CHARACTERS + FILLERS)

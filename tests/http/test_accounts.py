@@ -56,6 +56,17 @@ def test_signing_in_sends_the_facilitator_back_to_the_screen_they_asked_for(
     assert console.status_code == 200 and "Ana" in console.text
 
 
+@pytest.mark.parametrize("screen", ["/audit", "/audit.csv", ""])
+def test_signing_in_from_any_facilitator_screen_comes_back_to_it(
+    client: TestClient, screen: str
+) -> None:
+    event = seeded_event(client)
+    asked = f"/f/{event.slug}{screen}"
+    to_login = client.get(asked)
+    assert to_login.url.path == "/login"
+    assert f'name="next" value="{asked}"' in to_login.text
+
+
 def test_a_wrong_password_and_an_unknown_name_get_the_same_answer(client: TestClient) -> None:
     ensure_account(client)
     wrong = client.post("/login", data={"username": "ana", "password": "not-the-password"})

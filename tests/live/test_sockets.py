@@ -368,3 +368,18 @@ async def test_a_signed_out_console_closes_at_the_next_change_and_cannot_reopen(
         async with connect(url, additional_headers={"Cookie": cookies}):
             pass
     assert refused.value.response.status_code == 403
+
+
+async def test_a_new_join_code_reaches_every_open_console(live_server: LiveServer) -> None:
+    event = seed(live_server)
+    one = await facilitator_client(live_server, event, "ana")
+    other = await facilitator_client(live_server, event, "bruno")
+    url = f"{live_server.ws}/ws/facilitator/{event.slug}"
+    async with connect(url, additional_headers={"Cookie": cookie_header(one)}) as socket:
+        await regions(socket, "fac-links")
+        await as_console_async(other, f"/f/{event.slug}/join-code")
+        with live_server.app.state.database.reading() as db:
+            code = db.get(Event, event.id).join_code
+        update = await next_message(socket, 'id="fac-links"')
+        assert f"<strong>{code}</strong>" in update
+        assert f'name="code" value="{code}"' in update

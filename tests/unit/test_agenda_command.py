@@ -110,3 +110,20 @@ def test_check_of_the_bundled_agenda_says_what_it_holds(
 ) -> None:
     assert main(["agenda", "check", str(DEFAULT_AGENDA)]) == 0
     assert "valid (5 segments, 17 topics, 53 guiding questions)" in capsys.readouterr().out
+
+
+def test_a_file_saved_with_a_byte_order_mark_checks_as_without(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "agenda.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + DEFAULT_AGENDA.read_bytes())
+    assert main(["agenda", "check", str(path)]) == 0, capsys.readouterr().err
+
+
+def test_a_problem_quoting_a_huge_key_is_a_line_not_a_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "k" * 1_000_000 + " = 1\n")
+    assert main(["agenda", "check", str(path)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines and max(len(line) for line in lines) <= 400

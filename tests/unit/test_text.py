@@ -72,3 +72,20 @@ def test_a_text_keeps_only_the_format_characters_a_script_needs(typed: str) -> N
     text = clean_text(typed, limit=1000, field="Summary")
     assert not stray_format_characters(text)
     assert clean_text(text, limit=1000, field="Summary") == text
+
+
+@pytest.mark.parametrize("marks", ["\u0301", "\u0301\u0301", "\u20dd", "\u0301 \u0308"])
+def test_a_name_of_marks_alone_is_refused(marks: str) -> None:
+    with pytest.raises(InvalidInput):
+        clean_line(marks, limit=120, field="Name", required=True)
+
+
+def test_a_letter_keeps_at_most_four_marks_and_a_mark_needs_a_letter() -> None:
+    stacked = clean_line("Z" + "\u0300" * 90 + " \u0301Ana", limit=200, field="Name")
+    assert stacked == "Z" + "\u0300" * 4 + " Ana"
+
+
+def test_a_name_is_stored_as_one_form_however_it_was_typed() -> None:
+    composed = clean_line("Nguye\u0302\u0303n Jose\u0301", limit=120, field="Name")
+    assert composed == "Nguyễn José"
+    assert composed == clean_line("Nguyễn José", limit=120, field="Name")
