@@ -42,6 +42,9 @@ class Event(Base):
     # Raised when a facilitator rotates the code and ends everyone's session with it:
     # participants' cookies name the generation they joined in.
     join_generation: Mapped[int] = mapped_column(default=0)
+    # The codes it had before, newest first: a phone that scans an old QR code is told the code
+    # was replaced, and is not counted as guessing.
+    retired_join_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     # The projector's link carries this; renewing it revokes every projector link given out.
     projector_token: Mapped[str] = mapped_column(String(64))
     # Bumped by every change; live screens are told "event E is now at version V".

@@ -285,7 +285,9 @@ def event_to_join(request: Request, settings: Settings, db: Session, code: str) 
 
     Raises NotFound for a wrong code, and TooManyTries while the address is over its failed
     joins (``rate_failed_join_per_address``), for the right code too: answered apart, the
-    right code would stand out to a guesser however slowly they were let through.
+    right code would stand out to a guesser however slowly they were let through. A replaced
+    code (``CodeReplaced``: an old QR code scanned in the hall) is told apart and not counted:
+    it guesses nothing.
     """
     limiter: Limiter = request.app.state.limiter
     key = f"join:failed:{_address(request)}"
@@ -294,6 +296,8 @@ def event_to_join(request: Request, settings: Settings, db: Session, code: str) 
         raise TooManyTries(wait)
     try:
         return events.get_by_code(db=db, code=code)
+    except events.CodeReplaced:
+        raise
     except NotFound:
         _limit(request, key, settings.rate_failed_join_per_address)
         raise

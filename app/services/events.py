@@ -37,11 +37,29 @@ def get_by_slug(*, db: Session, slug: str) -> Event:
     return event
 
 
+# How many of an event's earlier join codes are recognised as replaced.
+RETIRED_CODES_KEPT = 10
+
+
+class CodeReplaced(NotFound):
+    """A join code the event had before it was given a new one (an old QR code, say)."""
+
+    message = N_("That code was replaced by a new one. Read the new code on the screen.")
+
+
 def get_by_code(*, db: Session, code: str) -> Event:
-    event = db.scalar(select(Event).where(Event.join_code == normalise_code(code)))
-    if event is None:
-        raise NotFound(N_("No event has that code. Check it on the screen and try again."))
-    return event
+    """The event whose join code this is (typed any way: see ``normalise_code``).
+
+    Raises ``CodeReplaced`` for one of an event's earlier codes, ``NotFound`` otherwise.
+    """
+    wanted = normalise_code(code)
+    event = db.scalar(select(Event).where(Event.join_code == wanted))
+    if event is not None:
+        return event
+    # An instance runs a handful of events: their earlier codes are read, not indexed.
+    if any(wanted in retired for retired in db.scalars(select(Event.retired_join_codes))):
+        raise CodeReplaced()
+    raise NotFound(N_("No event has that code. Check it on the screen and try again."))
 
 
 def get(*, db: Session, event_id: int) -> Event:
@@ -77,6 +95,8 @@ def rotate_join_code(
         event = work.event
         work.expect(normalise_code(seen_code), event.join_code)
         before = {"code": event.join_code, "join_generation": event.join_generation}
+        retired = [event.join_code, *event.retired_join_codes]
+        event.retired_join_codes = retired[:RETIRED_CODES_KEPT]
         event.join_code = new_join_code()
         if end_sessions:
             event.join_generation += 1

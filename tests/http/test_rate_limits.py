@@ -8,8 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
+from app.db import Database
 from app.main import create_app
+from app.models import Event
 from app.ratelimit import RateLimiter, Rule
+from app.services import events
 from tests.factories import PASSWORD
 from tests.http.helpers import (
     HTMX,
@@ -124,6 +127,26 @@ def test_a_join_link_with_a_wrong_code_counts_as_a_failed_join(
     assert strict_client.get(address.format(code="ZZZZZZZZ")).status_code == 429
     right = another_phone(strict_client).post("/join", data={"code": event.join_code, "name": "A"})
     assert right.status_code == 429
+
+
+@pytest.mark.parametrize("address", ["/j/{code}", "/join?code={code}"])
+def test_an_old_qr_code_scanned_in_the_hall_is_told_it_was_replaced_and_locks_nobody_out(
+    hall_client: TestClient, address: str
+) -> None:
+    event = seeded_event(hall_client)
+    old = event.join_code
+    database: Database = hall_client.app.state.database  # type: ignore[attr-defined]
+    with database.writing() as db:
+        fresh = db.get(Event, event.id)
+        assert fresh is not None
+        current = events.rotate_join_code(db=db, event=fresh, seen_code=old).join_code
+    scans = [
+        hall_client.get(address.format(code=old))
+        for _ in range(shipped("rate_failed_join_per_address").limit + 5)
+    ]
+    assert {scan.status_code for scan in scans} == {404}
+    assert "replaced" in scans[-1].text
+    join(another_phone(hall_client), event, code=current)  # the new code joins from here too
 
 
 def test_a_right_code_does_not_count_as_a_failed_join(strict_client: TestClient) -> None:
