@@ -19,6 +19,7 @@ from app.templating import render
 Frame = dict[str, str]
 
 PROJECTOR_REGIONS = {
+    "projector-event": "projector/_event.html",
     "projector-stage": "projector/_stage.html",
     "projector-speaker": "projector/_speaker.html",
     "projector-next": "projector/_next.html",

@@ -76,16 +76,25 @@ def locale_for(connection: HTTPConnection) -> str:
 
 
 def _event_language(connection: HTTPConnection) -> str | None:
-    """The language of the event at this address (its agenda's original), if there is one.
+    """The language of the event this page is about (its agenda's original), if there is one:
+    named by its address (``/e/<slug>``…), by a join code (``/j/<code>``, ``?code=``), or the
+    only event of this Palabra (its home and sign-in pages are that event's).
 
     An event's language never changes once loaded, so each is read once per process.
     """
     slug = connection.path_params.get("slug")
-    if not isinstance(slug, str):
-        return None
-    known: dict[str, str] = connection.app.state.event_languages
-    if slug not in known:
-        with database_of(connection).reading() as db:
+    code = connection.path_params.get("code") or connection.query_params.get("code")
+    with database_of(connection).reading() as db:
+        if not isinstance(slug, str):
+            try:
+                event = events.get_by_code(db=db, code=code) if code else events.only_one(db=db)
+            except NotFound:
+                return None
+            if event is None:
+                return None
+            slug = event.slug
+        known: dict[str, str] = connection.app.state.event_languages
+        if slug not in known:
             try:
                 known[slug] = events.get_by_slug(db=db, slug=slug).language
             except NotFound:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -59,7 +60,10 @@ def page(
     if socket_path:
         context["screen"] = screen = new_screen_id()
         joiner = "&" if "?" in socket_path else "?"
-        context["socket_path"] = f"{socket_path}{joiner}screen={screen}"
+        # The page's language too: a socket that reconnects later speaks the page's language,
+        # whatever another tab of the browser has chosen since.
+        query = urlencode({"screen": screen, language.PARAMETER: locale})
+        context["socket_path"] = f"{socket_path}{joiner}{query}"
     context.setdefault("languages", language.choices(request))
     html = render(name, locale=locale, csrf_token=token_of(request), **context)
     return HTMLResponse(html, status_code=status_code)

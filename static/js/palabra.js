@@ -76,6 +76,16 @@
       event.detail.shouldSwap = false;
     }
   });
+  // A push never closes what a person opened: an open <details> with an id stays open in
+  // the region that replaces it (the original of a translated topic, "Codes and links").
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var fragment = event.detail.fragment;
+    if (!fragment || !fragment.querySelector) return;
+    event.detail.target.querySelectorAll("details[open][id]").forEach(function (open) {
+      var incoming = fragment.querySelector("#" + CSS.escape(open.id));
+      if (incoming) incoming.setAttribute("open", "");
+    });
+  });
   document.addEventListener("htmx:wsOpen", function () {
     document.body.classList.remove("is-offline");
   });

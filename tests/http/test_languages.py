@@ -7,9 +7,11 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from app.i18n import DEFAULT_LOCALE, LANGUAGES
+from app.db import Database
+from app.i18n import LANGUAGES
 from app.language import accepted
 from tests.console import as_console
+from tests.factories import make_event
 from tests.http.helpers import (
     HTMX,
     another_phone,
@@ -57,13 +59,37 @@ def test_a_phone_reads_in_its_browsers_language(client: TestClient, language: st
     assert page_language(page.text) == language
 
 
-def test_a_browser_asking_for_no_language_of_ours_reads_the_events(client: TestClient) -> None:
-    event = seeded_event(client)  # an agenda written in Spanish
+@pytest.mark.parametrize(
+    "address", ["/e/{slug}", "/j/{code}", "/join?code={code}", "/", "/login?next=/f"]
+)
+def test_a_browser_asking_for_no_language_of_ours_reads_the_events(
+    client: TestClient, address: str
+) -> None:
+    event = seeded_event(client)  # an agenda written in Spanish, the only one here
     phone = join(another_phone(client), event)
-    page = phone.get(f"/e/{event.slug}", headers={"Accept-Language": "de-DE"})
+    page = phone.get(
+        address.format(slug=event.slug, code=event.join_code), headers={"Accept-Language": "de"}
+    )
     assert page_language(page.text) == "es"
-    away_from_any_event = phone.get("/login", headers={"Accept-Language": "de-DE"})
-    assert page_language(away_from_any_event.text) == DEFAULT_LOCALE
+
+
+def test_with_several_events_a_page_of_none_reads_the_default(client: TestClient) -> None:
+    event = seeded_event(client)
+    database: Database = client.app.state.database  # type: ignore[attr-defined]
+    with database.writing() as db:
+        make_event(db, slug="another-consultation", language="pt")
+    assert page_language(client.get("/", headers={"Accept-Language": "de"}).text) == "en"
+    joining = client.get(f"/j/{event.join_code}", headers={"Accept-Language": "de"})
+    assert page_language(joining.text) == "es"
+
+
+def test_a_page_tells_its_socket_its_language(client: TestClient) -> None:
+    """A socket that reconnects later speaks its page's language, whatever another tab chose."""
+    event = seeded_event(client)
+    phone = join(another_phone(client), event)
+    page = phone.get(f"/e/{event.slug}?lang=fr").text
+    socket = re.search(r'ws-connect="([^"]+)"', page)
+    assert socket is not None and "lang=fr" in socket[1]
 
 
 def test_a_chosen_language_wins_over_the_browsers_and_is_remembered(client: TestClient) -> None:

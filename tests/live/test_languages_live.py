@@ -9,7 +9,7 @@ import anyio
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from app.i18n import translate
+from app.i18n import translate, translations
 from app.live import frames
 from app.models import Event
 from tests.console import as_console_async
@@ -98,5 +98,34 @@ async def test_phones_in_portuguese_and_french_and_a_spanish_projector_see_one_c
     assert "Ana" in seen["es"]
     # One drawing of each view per language in use, however many sockets read it (the
     # console's own answer to its request aside).
-    del drawn["fac-agenda", "es"]
-    assert drawn == {("p-topic", "pt"): 1, ("p-topic", "fr"): 1, ("projector-stage", "es"): 1}
+    del drawn["fac-links", "en"]
+    assert drawn == {("p-topic", "pt"): 1, ("p-topic", "fr"): 1, ("projector-event", "es"): 1}
+
+
+async def test_a_socket_speaks_the_language_of_its_page_not_of_the_last_tab(
+    live_server: LiveServer,
+) -> None:
+    event = seed(live_server)
+    console = await facilitator_client(live_server, event)
+    ana = await phone(live_server, event, "Ana")
+    ana.cookies.set("palabra_lang", "en")  # another tab chose English since this page opened
+    url = f"{live_server.ws}/ws/participant/{event.slug}?lang=fr"
+    async with connect(url, additional_headers={"Cookie": cookie_header(ana)}) as socket:
+        await region_at(socket, "p-topic", "data-version")
+        await as_console_async(console, f"/f/{event.slug}/topics/next")
+        topic = await region_at(socket, "p-topic", "Salud")
+    waiting = translations("fr").ngettext("{count} person waiting", "{count} people waiting", 0)
+    assert waiting.format(count=0) in topic
+
+
+async def test_every_region_of_an_open_projector_follows_its_language(
+    live_server: LiveServer,
+) -> None:
+    event = seed(live_server)
+    console = await facilitator_client(live_server, event)
+    async with projector_socket(live_server, event) as projector:
+        await region_at(projector, "projector-event", 'lang="es"')
+        languages = {"language": "pt"}
+        await console.post(f"/f/{event.slug}/projector-languages", data=languages)
+        header = await region_at(projector, "projector-event", 'lang="pt"')
+    assert "Test consultation" in header
