@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.csrf import require_token
-from app.i18n import translate
+from app.i18n import LANGUAGES, translate
 from app.live import frames
 from app.models import Event, TurnKind
 from app.routes.deps import (
@@ -238,11 +238,12 @@ def projector_languages(
     event: FacilitatedEvent,
     db: ActingDb,
     locale: Locale,
-    language: Annotated[str, Form(max_length=10)],
-    beside: Annotated[str, Form(max_length=10)] = "",
+    language: Annotated[str, Form(pattern=f"^(?:{'|'.join(LANGUAGES)})$")],
+    beside: Annotated[str, Form(pattern=f"^(?:|{'|'.join(LANGUAGES)})$")] = "",
 ) -> Response:
-    """``language``: what every projector shows; ``beside``: a second one, or empty."""
-    chosen = [language, beside] if beside.strip() else [language]
+    """``language``: what every projector shows; ``beside``: a second one, or empty (the
+    same one again is the one language)."""
+    chosen = [language, beside] if beside and beside != language else [language]
     events.set_projector_languages(db=db, event=event, languages=chosen)
     return _console_changed(request, event, locale)
 

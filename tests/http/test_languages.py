@@ -166,7 +166,7 @@ def test_the_projector_reads_in_the_languages_the_console_set(client: TestClient
 
 @pytest.mark.parametrize(
     "choice",
-    [{"language": "de"}, {"language": "pt", "beside": "pt"}, {"language": ""}, {}],
+    [{"language": "de"}, {"language": "pt", "beside": "de"}, {"language": ""}, {}],
 )
 def test_a_projector_language_palabra_does_not_offer_is_refused(
     client: TestClient, choice: dict[str, str]
