@@ -75,7 +75,7 @@ def test_a_portuguese_phone_console_and_projector_show_the_agenda_in_portuguese(
     assert title_pt in mine and all(q in mine for q in questions_pt)
     assert mine.count(WORKING_NOTE) == 1
     # The Spanish original is one tap away, marked as Spanish.
-    details = mine[mine.index('<details class="original">') :]
+    details = mine[mine.index('<details class="original"') :]
     details = details[: details.index("</details>")]
     assert f'<span lang="es">{topic.title}</span>' in details
     assert all(f'<span lang="es">{q.text}</span>' in details for q in topic.questions)

@@ -35,7 +35,7 @@ from tests.tokens import with_token_async
 pytestmark = pytest.mark.anyio
 
 SOCKET_ADDRESS = re.compile(r'ws-connect="([^"]*)"')
-SCREEN_IN_ADDRESS = re.compile(r"[?&]screen=([0-9a-f]{32})$")
+SCREEN_IN_ADDRESS = re.compile(r"[?&]screen=([0-9a-f]{32})(?:&|$)")
 SCREEN_IN_HEADERS = re.compile(r'"X-Palabra-Screen": "([0-9a-f]{32})"')
 
 

@@ -8,6 +8,7 @@ import anyio
 import pytest
 
 from app.db import Database
+from app.i18n import translate
 from app.live.broadcast import MemoryBroadcast
 from app.live.connection import Connection
 from app.live.frames import PROJECTOR_REGIONS, clock
@@ -85,12 +86,13 @@ async def test_a_socket_that_stops_reading_delays_nobody_and_catches_up_with_the
             await anyio.sleep(0)
         with database.writing() as db:
             floor.set_list_open(db=db, event=event, **seen(db, event, "topic"), is_open=False)
-        await until(lambda: any("List closed" in text for text in reader.sent))
+        closed = translate(event.language, "List closed", {})  # the projector reads the agenda's
+        await until(lambda: any(closed in text for text in reader.sent))
         assert in_pocket.backlog <= len(PROJECTOR_REGIONS)  # one copy of each region at most
 
         reader.sent.clear()
         pocket.back.set()
-        await until(lambda: any("List closed" in text for text in pocket.sent))
+        await until(lambda: any(closed in text for text in pocket.sent))
         pumps.cancel_scope.cancel()
     # Back from the pocket: the latest state, not the hundred on the way (a clock per batch).
     regions = [text for text in pocket.sent if 'id="server-clock"' not in text]

@@ -18,7 +18,7 @@ from tests.console import as_console_async
 from tests.factories import PASSWORD, make_account
 from tests.http.helpers import HTMX
 from tests.live.conftest import LiveServer
-from tests.tokens import with_token_async
+from tests.tokens import READS, with_token_async
 
 pytestmark = pytest.mark.anyio
 
@@ -55,8 +55,10 @@ async def phone(server: LiveServer, event: Event, name: str) -> httpx.AsyncClien
 
 
 def cookie_header(client: httpx.AsyncClient) -> str:
-    """A browser's cookies as a socket's handshake carries them."""
-    return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    """A browser's cookies as a socket's handshake carries them, with the language its pages
+    are read in (what these tests check is English, as their pages' requests ask: READS)."""
+    cookies = {"palabra_lang": READS, **dict(client.cookies.items())}
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
 def projector_socket(server: LiveServer, event: Event) -> connect:
