@@ -13,6 +13,7 @@ they showed (``answered``), so that it sends what the page lacks and nothing it 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 from collections import defaultdict
 from collections.abc import Mapping
@@ -34,6 +35,7 @@ PARTICIPANT = "participant"
 
 NOBODY = 0  # the personal key of everyone without a request on the open topic
 RETRY_SECONDS = (1, 2, 5, 10, 30)
+PUBLISH_DRAIN_SECONDS = 5.0
 
 
 @dataclass
@@ -60,12 +62,22 @@ class Hub:
         self._closing: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._listener: asyncio.Task[None] | None = None
+        self._publishing: set[concurrent.futures.Future[None]] = set()
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._listener = asyncio.create_task(self._listen())
 
     async def stop(self) -> None:
+        """Send what was committed before the stop, then close the broadcast and the tasks.
+
+        A worker that stops right after a commit (a rolling restart) still tells the other
+        workers. A publish still pending after PUBLISH_DRAIN_SECONDS (Redis is down) is given
+        up: the other workers draw their screens again when their own connection comes back.
+        """
+        pending = [asyncio.wrap_future(f) for f in list(self._publishing)]
+        if pending:
+            await asyncio.wait(pending, timeout=PUBLISH_DRAIN_SECONDS)
         await self.broadcast.close()
         tasks = [t for t in (self._listener, *self._refreshing.values()) if t is not None]
         for task in tasks:
@@ -77,7 +89,9 @@ class Hub:
         if self._loop is None or self._loop.is_closed():
             return
         change = Change(event_id, version)
-        asyncio.run_coroutine_threadsafe(self.broadcast.publish(change), self._loop)
+        sending = asyncio.run_coroutine_threadsafe(self.broadcast.publish(change), self._loop)
+        self._publishing.add(sending)
+        sending.add_done_callback(self._publishing.discard)
 
     def connect(self, connection: Connection) -> None:
         """Register a socket; its snapshot follows as soon as the room is read."""

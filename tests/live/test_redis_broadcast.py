@@ -131,6 +131,26 @@ async def test_a_worker_shows_a_change_made_through_another_worker(
         await next_message(socket, "Salud")
 
 
+async def test_a_worker_that_stops_right_after_a_change_still_tells_the_others(
+    live_server: LiveServer, settings: Settings, redis_url: str
+) -> None:
+    event = seed(live_server)
+    stops = 8
+    async with listening(from_url(redis_url)) as changes:
+        for minutes in range(1, stops + 1):
+            with TestClient(create_app(settings)) as worker:
+                facilitator(with_token(worker), event)
+                response = as_console(
+                    worker,
+                    f"/f/{event.slug}/speaking-time",
+                    data={"speaking_time": f"{minutes}:00"},
+                    headers=HTMX,
+                )
+                assert response.status_code == 200
+        told = [await next_signal(changes) for _ in range(stops)]
+    assert [change.event_id for change in told] == [event.id] * stops  # type: ignore[union-attr]
+
+
 async def test_after_a_dropped_subscription_every_socket_gets_the_room_as_it_is_now(
     live_server: LiveServer, database: Database, redis_url: str
 ) -> None:
