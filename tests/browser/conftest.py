@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.browser.screens import TIMEOUT_MS, BrowserLog, Devices
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,6 +36,9 @@ SECRET_KEY = "browser-test-secret-key-that-is-long-enough-0123456789"
 STARTUP_TIMEOUT_S = 20.0
 SHUTDOWN_TIMEOUT_S = 10.0
 
+# Playwright's expect waits 5 s unless told; a busy two-core machine needs the pages' timeout.
+expect.set_options(timeout=TIMEOUT_MS)
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test in this folder drives a browser (``pytest -m "not browser"`` leaves them out)."""
@@ -41,6 +46,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A test that passed fails after all if a page it opened logged an error it did not allow."""
+    result = yield
+    log = getattr(item, "funcargs", {}).get("browser_log")
+    if isinstance(log, BrowserLog):
+        log.assert_clean()
+    return result
 
 
 class OutputBuffer:
@@ -198,3 +213,35 @@ def browser() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(autouse=True)
+def browser_log() -> BrowserLog:
+    """The console errors and page errors of every page opened through ``devices``.
+
+    Any error fails the test once its body has passed; ``browser_log.errors`` lists what was
+    seen, and ``browser_log.allow(regex)`` expects an error (say why where you call it).
+    """
+    return BrowserLog()
+
+
+@pytest.fixture
+def devices(browser: Browser, server: Server, browser_log: BrowserLog) -> Iterator[Devices]:
+    """Opens the room's screens on ``server``: ``devices.facilitator()``, ``.phone(…)``, ``.projector()``."""
+    opened = Devices(browser, server, browser_log)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def facilitator(devices: Devices) -> Page:
+    """The facilitator console at 1366x768, signed in through /login."""
+    return devices.facilitator()
+
+
+@pytest.fixture
+def projector(devices: Devices) -> Page:
+    """The projector page at 1280x720."""
+    return devices.projector()

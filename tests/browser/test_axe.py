@@ -1,0 +1,85 @@
+"""The test tools themselves: the vendored axe-core, its report, and the console watch."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser.screens import (
+    VENDORED,
+    BrowserLog,
+    Devices,
+    assert_accessible,
+    axe_violations,
+)
+
+INACCESSIBLE = (
+    "<!doctype html><html lang='en'><title>t</title><main>"
+    "<img src='data:,'><button></button><p>fine</p></main></html>"
+)
+
+
+def test_vendored_axe_is_the_one_versions_md_records() -> None:
+    rows = re.findall(
+        r"^\| (\S+\.js) \| axe-core@(\S+) \|.*\| `([0-9a-f]{64})` \|$",
+        (VENDORED / "VERSIONS.md").read_text(),
+        re.M,
+    )
+    assert {name for name, _, _ in rows} == {p.name for p in VENDORED.glob("*.js")}
+    for name, version, sha256 in rows:
+        content = (VENDORED / name).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == sha256, name
+        assert content.startswith(f"/*! axe v{version}\n".encode()), name
+
+
+@pytest.fixture
+def blank_page(browser: Browser) -> Page:
+    context = browser.new_context()
+    return context.new_page()
+
+
+def test_axe_reports_each_violation_with_its_failing_nodes(blank_page: Page) -> None:
+    blank_page.set_content(INACCESSIBLE)
+
+    violations = axe_violations(blank_page)
+
+    by_id = {v["id"]: v for v in violations}
+    assert {"image-alt", "button-name"} <= set(by_id)
+    assert by_id["image-alt"]["nodes"][0]["target"] == ["img"]
+    assert by_id["button-name"]["impact"] == "critical"
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(blank_page, where="blank")
+    report = str(failure.value)
+    assert "blank: image-alt (critical): Images must have alternative text" in report
+    assert "\n    img\n" in report
+    assert axe_violations(blank_page, context="p") == []
+    blank_page.context.close()
+
+
+def test_axe_runs_under_the_products_strict_policy_which_still_blocks_inline_script(
+    devices: Devices, browser_log: BrowserLog
+) -> None:
+    page = devices.context("sign-in page").new_page()
+    page.goto(devices.server.url("/login"))
+    csp = page.evaluate(
+        "fetch(location.href).then((r) => r.headers.get('content-security-policy'))"
+    )
+    assert "script-src 'self'" in csp
+
+    assert isinstance(axe_violations(page), list)
+    assert (
+        f"axe-core@{page.evaluate('window.axe.version')} " in (VENDORED / "VERSIONS.md").read_text()
+    )
+
+    # The policy still holds for the page's own scripts, and the watch sees it refuse one.
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__ran = 1'; document.head.append(s); }"
+    )
+    assert page.evaluate("window.__ran") is None
+    page.wait_for_timeout(200)
+    assert any("Content Security Policy" in e.text for e in browser_log.errors)
+    browser_log.allow("Content Security Policy")  # this test provoked it on purpose
