@@ -50,9 +50,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    """A test that passed fails after all if a page it opened logged an error it did not allow."""
-    result = yield
+    """A test that passed fails after all if a page it opened logged an error it did not allow;
+    a test that failed says which errors its pages logged too."""
     log = getattr(item, "funcargs", {}).get("browser_log")
+    try:
+        result = yield
+    except BaseException as failure:
+        if isinstance(log, BrowserLog) and log.unexpected():
+            failure.add_note(log.describe())
+        raise
     if isinstance(log, BrowserLog):
         log.assert_clean()
     return result

@@ -102,12 +102,14 @@ class BrowserLog:
         """The errors no :meth:`allow` pattern matches."""
         return [e for e in self.entries if not any(p.search(e.text) for p in self.allowed)]
 
-    def assert_clean(self) -> None:
-        """Fail listing every unexpected error, one a line."""
+    def describe(self) -> str:
+        """The unexpected errors, one a line."""
         found = self.unexpected()
-        assert not found, f"{len(found)} browser console error(s):\n" + "\n".join(
-            f"  {entry}" for entry in found
-        )
+        return f"{len(found)} browser console error(s):\n" + "\n".join(f"  {e}" for e in found)
+
+    def assert_clean(self) -> None:
+        """Fail listing every unexpected error."""
+        assert not self.unexpected(), self.describe()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,20 +145,26 @@ def axe_violations(
     return result
 
 
-def describe_violations(violations: Sequence[dict[str, Any]], *, where: str = "") -> str:
-    """Violations as text: id, impact and help, then each failing node's target and reason."""
+def describe_violations(
+    violations: Sequence[dict[str, Any]], *, where: str = "", most_nodes: int = 6
+) -> str:
+    """Violations as text: id, impact and help, then each failing node's target and reason.
+
+    Past ``most_nodes`` nodes of one violation, only their number is given.
+    """
     lines = []
     for violation in violations:
         lines.append(
             f"{where}{violation['id']} ({violation['impact']}): {violation['help']}"
             f" <{violation['helpUrl']}>"
         )
-        for node in violation["nodes"]:
+        nodes = violation["nodes"]
+        for node in nodes[:most_nodes]:
             target = " ".join(str(part) for part in node["target"])
-            lines.append(f"    {target}")
             summary = " ".join(str(node.get("summary") or "").split())
-            if summary:
-                lines.append(f"      {summary[:300]}")
+            lines.append(f"    {target}" + (f"\n      {summary[:300]}" if summary else ""))
+        if len(nodes) > most_nodes:
+            lines.append(f"    … and {len(nodes) - most_nodes} more")
     return "\n".join(lines)
 
 
@@ -183,10 +191,24 @@ class AccessibilityAudit:
             self.found[where] = violations
 
     def report(self) -> str:
-        return "\n".join(
-            describe_violations(violations, where=f"{where}: ")
-            for where, violations in self.found.items()
-        )
+        """Which rule fails on which screen in which states, then each one's details once."""
+        states: dict[tuple[str, str], list[str]] = {}
+        first: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        for where, violations in self.found.items():
+            screen, _, state = where.partition("/")
+            for violation in violations:
+                key = (screen, violation["id"])
+                states.setdefault(key, []).append(state or where)
+                first.setdefault(key, (where, violation))
+        summary = [
+            f"  {screen}: {rule} ({first[screen, rule][1]['impact']}) in {', '.join(found)}"
+            for (screen, rule), found in sorted(states.items())
+        ]
+        details = [
+            describe_violations([violation], where=f"{where}: ")
+            for where, violation in (first[key] for key in sorted(first))
+        ]
+        return "\n".join([*summary, "", "Details (first state of each):", *details])
 
     def assert_clean(self) -> None:
         assert not self.found, (
@@ -199,11 +221,16 @@ class AccessibilityAudit:
 # Screenshots
 
 
-def screenshot(page: Page, name: str, *, folder: Path = SCREENSHOTS) -> Path:
-    """A PNG of the viewport as ``folder/name.png`` (``name`` may hold ``/``); its path."""
+def screenshot(
+    page: Page, name: str, *, folder: Path = SCREENSHOTS, full_page: bool = False
+) -> Path:
+    """A PNG of the viewport (or the whole page) as ``folder/name.png``; its path.
+
+    ``name`` may hold ``/`` for subfolders. The default folder, var/screenshots, is ignored by git.
+    """
     path = folder / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), animations="disabled", caret="initial")
+    page.screenshot(path=str(path), animations="disabled", caret="initial", full_page=full_page)
     return path
 
 
@@ -253,7 +280,7 @@ def not_reloaded(page: Page) -> bool:
 
 def wait_for_socket(page: Page) -> None:
     """Wait until the page's live socket has opened (pages from :class:`Devices` record it)."""
-    page.wait_for_function("window.__wsOpen === true", timeout=TIMEOUT_MS)
+    page.wait_for_function("() => window.__wsOpen === true", timeout=TIMEOUT_MS)
 
 
 def sign_in(page: Page, server: Server, *, then: str | None = None) -> None:
