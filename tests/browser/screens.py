@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from playwright.sync_api import (
     Browser,
@@ -30,11 +30,8 @@ from playwright.sync_api import (
 )
 
 from app.i18n import translate, translations
+from tests.browser.server import REPO_ROOT, Server
 
-if TYPE_CHECKING:
-    from tests.browser.conftest import Server
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 VENDORED = Path(__file__).parent / "vendored"
 AXE_SCRIPT = VENDORED / "axe.min.js"
 SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
@@ -313,8 +310,8 @@ def actor_type_name(key: str, language: str) -> str:
     raise KeyError(key)
 
 
-def join(page: Page, server: Server, participant: Participant, *, language: str) -> None:
-    """Open the join link and join as ``participant``; ends on the phone's event page."""
+def fill_join_form(page: Page, server: Server, participant: Participant, *, language: str) -> None:
+    """Open the join link and fill its form as ``participant`` (the actor type in ``language``)."""
     page.goto(server.url(f"/j/{server.join_code}"))
     page.locator("input[name=name]").fill(participant.name)
     page.locator("input[name=organisation]").fill(participant.organisation)
@@ -323,6 +320,11 @@ def join(page: Page, server: Server, participant: Participant, *, language: str)
         page.locator("select[name=actor_type_id]").select_option(
             label=actor_type_name(participant.actor_type_key, language)
         )
+
+
+def join(page: Page, server: Server, participant: Participant, *, language: str) -> None:
+    """Join as ``participant`` through the join link; ends on the phone's event page."""
+    fill_join_form(page, server, participant, language=language)
     page.locator("form[action='/join'] button").click()
     expect(page).to_have_url(re.compile(r"/e/[^/?]+$"), timeout=TIMEOUT_MS)
 
