@@ -10,13 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.browser.screens import TIMEOUT_MS, BrowserLog, Devices
+from tests.browser.screens import BrowserLog, Devices
 from tests.browser.server import Server, ServerFailed, launch_chromium, running_server
-
-# Playwright's expect waits 5 s unless told; a busy two-core machine needs the pages' timeout.
-expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -43,6 +43,9 @@ DESKTOP_VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
 PROJECTOR_FULL_HD: ViewportSize = {"width": 1920, "height": 1080}
 PROJECTOR_HD: ViewportSize = {"width": 1280, "height": 720}
 
+# Playwright's expect waits 5 s unless told; a busy two-core machine needs the pages' timeout.
+expect.set_options(timeout=TIMEOUT_MS)
+
 # Runs in every page before its own scripts: remembers that the live socket opened.
 RECORD_WS_OPEN = "document.addEventListener('htmx:wsOpen', () => { window.__wsOpen = true; });"
 
