@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.browser.screens import BrowserLog, Devices
 from tests.browser.server import Server, ServerFailed, launch_chromium, running_server
@@ -72,13 +73,32 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(autouse=True)
-def browser_log() -> BrowserLog:
-    """The console errors and page errors of every page opened through ``devices``.
+def browser_log(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> BrowserLog:
+    """The console errors and page errors of every page the test opens in ``browser``.
 
-    Any error fails the test once its body has passed; ``browser_log.errors`` lists what was
-    seen, and ``browser_log.allow(regex)`` expects an error (say why where you call it).
+    Contexts from ``devices`` are named after their device; those a test makes itself with
+    ``browser.new_context()`` or ``browser.new_page()`` are watched too, as "context N". Any
+    error fails the test once its body has passed; ``browser_log.errors`` lists what was seen,
+    and ``browser_log.allow(regex)`` expects an error (say why where you call it).
     """
-    return BrowserLog()
+    log = BrowserLog()
+    if "browser" in request.fixturenames:
+        browser: Browser = request.getfixturevalue("browser")
+        new_context, new_page = browser.new_context, browser.new_page
+
+        def watched_context(*args: Any, **kwargs: Any) -> BrowserContext:
+            context = new_context(*args, **kwargs)
+            log.watch(context, f"context {len(log.names) + 1}")
+            return context
+
+        def watched_page(*args: Any, **kwargs: Any) -> Page:
+            page = new_page(*args, **kwargs)
+            log.watch(page.context, f"context {len(log.names) + 1}")
+            return page
+
+        monkeypatch.setattr(browser, "new_context", watched_context)
+        monkeypatch.setattr(browser, "new_page", watched_page)
+    return log
 
 
 @pytest.fixture

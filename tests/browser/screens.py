@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -73,21 +73,28 @@ class BrowserLog:
 
     entries: list[LogEntry] = field(default_factory=list)
     allowed: list[re.Pattern[str]] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)
 
     def watch(self, context: BrowserContext, device: str) -> None:
-        """Record the errors of every page ``context`` opens, under the name ``device``."""
-        context.on("console", lambda message: self._console(device, message))
-        context.on("weberror", lambda error: self._page_error(device, error))
+        """Record the errors of every page ``context`` opens, under the name ``device``.
 
-    def _console(self, device: str, message: ConsoleMessage) -> None:
+        Watching a context again only renames it.
+        """
+        key = id(context)
+        if key not in self.names:
+            context.on("console", lambda message: self._console(key, message))
+            context.on("weberror", lambda error: self._page_error(key, error))
+        self.names[key] = device
+
+    def _console(self, context: int, message: ConsoleMessage) -> None:
         if message.type == "error":
             url = message.location.get("url", "") if message.location else ""
-            self.entries.append(LogEntry(device, "console", message.text, url))
+            self.entries.append(LogEntry(self.names[context], "console", message.text, url))
 
-    def _page_error(self, device: str, error: WebError) -> None:
+    def _page_error(self, context: int, error: WebError) -> None:
         page = error.page
         url = page.url if page is not None else ""
-        self.entries.append(LogEntry(device, "pageerror", str(error.error), url))
+        self.entries.append(LogEntry(self.names[context], "pageerror", str(error.error), url))
 
     def allow(self, pattern: str) -> None:
         """Errors whose text matches ``pattern`` (a regex) are expected: say why where called."""
@@ -283,14 +290,25 @@ def wait_for_socket(page: Page) -> None:
     page.wait_for_function("() => window.__wsOpen === true", timeout=TIMEOUT_MS)
 
 
-def sign_in(page: Page, server: Server, *, then: str | None = None) -> None:
-    """Sign in through the /login form as the first run's facilitator; lands on ``then``."""
+def sign_in(
+    page: Page,
+    server: Server,
+    *,
+    then: str | None = None,
+    before_sending: Callable[[Page], object] | None = None,
+) -> None:
+    """Sign in through the /login form as the first run's facilitator; lands on ``then``.
+
+    ``before_sending(page)`` is called on the filled form (to check or photograph it).
+    """
     destination = then or server.facilitator_url
     page.goto(destination)
     if "/login" not in page.url:
         return
     page.locator("input[name=username]").fill(server.username)
     page.locator("input[name=password]").fill(server.password)
+    if before_sending is not None:
+        before_sending(page)
     page.locator("form[action='/login'] button").click()
     expect(page).to_have_url(destination, timeout=TIMEOUT_MS)
 
@@ -325,9 +343,21 @@ def fill_join_form(page: Page, server: Server, participant: Participant, *, lang
         )
 
 
-def join(page: Page, server: Server, participant: Participant, *, language: str) -> None:
-    """Join as ``participant`` through the join link; ends on the phone's event page."""
+def join(
+    page: Page,
+    server: Server,
+    participant: Participant,
+    *,
+    language: str,
+    before_sending: Callable[[Page], object] | None = None,
+) -> None:
+    """Join as ``participant`` through the join link; ends on the phone's event page.
+
+    ``before_sending(page)`` is called on the filled form (to check or photograph it).
+    """
     fill_join_form(page, server, participant, language=language)
+    if before_sending is not None:
+        before_sending(page)
     page.locator("form[action='/join'] button").click()
     expect(page).to_have_url(re.compile(r"/e/[^/?]+$"), timeout=TIMEOUT_MS)
 
@@ -371,11 +401,18 @@ class Devices:
         return context
 
     def facilitator(
-        self, *, viewport: ViewportSize = DESKTOP_VIEWPORT, device: str = "console"
+        self,
+        *,
+        viewport: ViewportSize = DESKTOP_VIEWPORT,
+        device: str = "console",
+        before_sending: Callable[[Page], object] | None = None,
     ) -> Page:
-        """The facilitator console, signed in through /login, its socket open."""
+        """The facilitator console, signed in through /login, its socket open.
+
+        ``before_sending(page)`` is called on the filled sign-in form.
+        """
         page = self.context(device, viewport=viewport).new_page()
-        sign_in(page, self.server)
+        sign_in(page, self.server, before_sending=before_sending)
         wait_for_socket(page)
         mark_loaded(page)
         return page
@@ -387,13 +424,17 @@ class Devices:
         language: str = "en",
         viewport: ViewportSize = PHONE_VIEWPORT,
         device: str | None = None,
+        before_sending: Callable[[Page], object] | None = None,
     ) -> Page:
-        """A phone (touch, mobile viewport) reading ``language`` that joined as ``participant``."""
+        """A phone (touch, mobile viewport) reading ``language`` that joined as ``participant``.
+
+        ``before_sending(page)`` is called on the filled join form.
+        """
         context = self.context(
             device or f"phone-{language}", viewport=viewport, mobile=True, locale=language
         )
         page = context.new_page()
-        join(page, self.server, participant, language=language)
+        join(page, self.server, participant, language=language, before_sending=before_sending)
         wait_for_socket(page)
         mark_loaded(page)
         return page

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.screens import (
+    PROJECTOR_FULL_HD,
+    PROJECTOR_HD,
     AccessibilityAudit,
     Devices,
     Participant,
@@ -59,12 +61,20 @@ class Phone:
 @dataclass
 class Room:
     console: Page
-    projector: Page
+    projectors: list[Page]
     phones: list[Phone]
     audit: AccessibilityAudit
 
+    @property
+    def projector(self) -> Page:
+        """The projector at 1280x720, the smaller of the two."""
+        return self.projectors[0]
+
     def screens(self) -> dict[str, Page]:
-        named = {"console": self.console, "projector": self.projector}
+        named = {"console": self.console}
+        for projector in self.projectors:
+            size = projector.viewport_size or {"width": 0, "height": 0}
+            named[f"projector-{size['height']}p"] = projector
         named.update({f"phone-{p.language}": p.page for p in self.phones})
         return named
 
@@ -72,11 +82,16 @@ class Room:
         """Every screen: not reloaded, checked by axe-core, photographed as ``state``."""
         for name, page in self.screens().items():
             assert not_reloaded(page), f"{name} reloaded before {state!r}"
-            self.audit.check(page, f"{name}/{state}")
-            screenshot(page, f"whole-room/{name}-{state}", full_page=name.startswith("phone"))
+            check(self.audit, page, name, state)
 
     def console_press(self, name: str) -> None:
         self.console.get_by_role("button", name=name, exact=True).click()
+
+
+def check(audit: AccessibilityAudit, page: Page, name: str, state: str) -> None:
+    """``page`` checked by axe-core and photographed as screen ``name`` in ``state``."""
+    audit.check(page, f"{name}/{state}")
+    screenshot(page, f"whole-room/{name}-{state}", full_page=name.startswith("phone"))
 
 
 PARTICIPANTS = [
@@ -92,21 +107,38 @@ PARTICIPANTS = [
 
 
 def open_room(devices: Devices) -> Room:
-    console = devices.facilitator()
+    audit = AccessibilityAudit()
+    console = devices.facilitator(
+        before_sending=lambda page: check(audit, page, "console", "sign-in")
+    )
     # A destructive step may ask first in a dialog of the browser's own: the facilitator agrees.
     console.on("dialog", lambda dialog: dialog.accept())
-    projector = devices.projector()
-    phones = [Phone(devices.phone(p, language=lang), p, lang) for p, lang in PARTICIPANTS]
-    return Room(console, projector, phones, AccessibilityAudit())
+    projectors = [devices.projector(viewport=size) for size in (PROJECTOR_HD, PROJECTOR_FULL_HD)]
+    phones = [
+        Phone(
+            devices.phone(
+                participant,
+                language=language,
+                before_sending=lambda page, language=language: check(
+                    audit, page, f"phone-{language}", "join-form"
+                ),
+            ),
+            participant,
+            language,
+        )
+        for participant, language in PARTICIPANTS
+    ]
+    return Room(console, projectors, phones, audit)
 
 
 def expect_topic_everywhere(room: Room, index: int) -> None:
     expect(room.console.locator("#fac-floor")).to_contain_text(
         topic_titles(CONSOLE_LANGUAGE)[index]
     )
-    expect(room.projector.locator("#projector-stage")).to_contain_text(
-        topic_titles(PROJECTOR_LANGUAGE)[index]
-    )
+    for projector in room.projectors:
+        expect(projector.locator("#projector-stage")).to_contain_text(
+            topic_titles(PROJECTOR_LANGUAGE)[index]
+        )
     for phone in room.phones:
         expect(phone.topic).to_contain_text(topic_titles(phone.language)[index])
 
@@ -115,7 +147,7 @@ def expect_countdown(room: Room, *, running: bool) -> None:
     value = "true" if running else "false"
     regions = [
         room.console.locator("#fac-floor"),
-        room.projector.locator("#projector-speaker"),
+        *(projector.locator("#projector-speaker") for projector in room.projectors),
         *(phone.topic for phone in room.phones),
     ]
     for region in regions:
@@ -145,7 +177,8 @@ def test_a_topic_from_first_request_to_next_topic_on_every_screen(devices: Devic
     for place, phone in enumerate(room.phones, start=1):
         phone.expect_place(place)
         expect(room.console.locator("#fac-floor")).to_contain_text(phone.participant.name)
-        expect(room.projector.locator("#projector-next")).to_contain_text(phone.participant.name)
+        for projector in room.projectors:
+            expect(projector.locator("#projector-next")).to_contain_text(phone.participant.name)
     room.record("three-waiting")
 
     bruno.press("Withdraw my request")
@@ -208,7 +241,8 @@ def test_a_topic_from_first_request_to_next_topic_on_every_screen(devices: Devic
     room.console_press("Next topic")
     expect_topic_everywhere(room, 1)
     expect(room.console.locator("#fac-floor")).not_to_contain_text(claire.participant.name)
-    expect(room.projector.locator("#projector-next")).not_to_contain_text(claire.participant.name)
+    for projector in room.projectors:
+        expect(projector.locator("#projector-next")).not_to_contain_text(claire.participant.name)
     room.record("next-topic")
 
     room.audit.assert_clean()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -36,9 +37,10 @@ def test_vendored_axe_is_the_one_versions_md_records() -> None:
 
 
 @pytest.fixture
-def blank_page(browser: Browser) -> Page:
+def blank_page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()
-    return context.new_page()
+    yield context.new_page()
+    context.close()
 
 
 def test_axe_reports_each_violation_with_its_failing_nodes(blank_page: Page) -> None:
@@ -56,7 +58,6 @@ def test_axe_reports_each_violation_with_its_failing_nodes(blank_page: Page) -> 
     assert "blank: image-alt (critical): Images must have alternative text" in report
     assert "\n    img\n" in report
     assert axe_violations(blank_page, context="p") == []
-    blank_page.context.close()
 
 
 def test_axe_runs_under_the_products_strict_policy_which_still_blocks_inline_script(
@@ -83,3 +84,22 @@ def test_axe_runs_under_the_products_strict_policy_which_still_blocks_inline_scr
     page.wait_for_timeout(200)
     assert any("Content Security Policy" in e.text for e in browser_log.errors)
     browser_log.allow("Content Security Policy")  # this test provoked it on purpose
+
+
+def test_pages_a_test_opens_itself_are_watched_too(
+    browser: Browser, browser_log: BrowserLog
+) -> None:
+    context = browser.new_context()
+    context.new_page().evaluate("console.error('from a context of its own')")
+    page = browser.new_page()
+    page.evaluate("setTimeout(() => { throw new Error('from a page of its own') })")
+    page.wait_for_timeout(200)
+    page.close()
+
+    seen = {(entry.kind, entry.text) for entry in browser_log.errors}
+    assert ("console", "from a context of its own") in seen
+    assert ("pageerror", "from a page of its own") in seen
+    assert browser_log.unexpected() == browser_log.errors
+    browser_log.allow("of its own$")  # provoked on purpose
+    assert browser_log.unexpected() == []
+    context.close()
