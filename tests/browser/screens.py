@@ -285,9 +285,12 @@ def not_reloaded(page: Page) -> bool:
     return bool(page.evaluate("window.__loadMarker === 1"))
 
 
-def wait_for_socket(page: Page) -> None:
-    """Wait until the page's live socket has opened (pages from :class:`Devices` record it)."""
-    page.wait_for_function("() => window.__wsOpen === true", timeout=TIMEOUT_MS)
+def wait_for_socket(page: Page, *, timeout_ms: float = TIMEOUT_MS) -> None:
+    """Wait until the page's live socket has opened (pages from :class:`Devices` record it).
+
+    To wait for a reconnection, set ``window.__wsOpen = false`` first.
+    """
+    page.wait_for_function("() => window.__wsOpen === true", timeout=timeout_ms)
 
 
 def sign_in(

@@ -61,9 +61,55 @@ class OutputBuffer:
         self._thread.join(timeout)
 
 
+class ServerProcess:
+    """``python -m app run`` with a fixed environment, started, stopped and restarted at will.
+
+    Every run's output is kept, in order (:meth:`text`).
+    """
+
+    def __init__(self, env: dict[str, str], base_url: str) -> None:
+        self.env = env
+        self.base_url = base_url
+        self.runs: list[tuple[subprocess.Popen[str], OutputBuffer]] = []
+
+    def start(self) -> None:
+        """Start a run and wait until it answers /healthz; :class:`ServerFailed` if not."""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "run"],
+            cwd=REPO_ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+        )
+        assert process.stdout is not None
+        output = OutputBuffer(process.stdout)
+        self.runs.append((process, output))
+        wait_until_healthy(process, self.base_url, output)
+
+    def stop(self) -> None:
+        """Stop the current run (SIGTERM, then SIGKILL after 10 s), as a deploy would."""
+        if not self.runs:
+            return
+        process, output = self.runs[-1]
+        stop(process)
+        output.join(timeout=SHUTDOWN_TIMEOUT_S)
+
+    def restart(self) -> None:
+        """Stop the current run and start another on the same port and database."""
+        self.stop()
+        self.start()
+
+    def text(self) -> str:
+        """Everything every run printed."""
+        return "".join(output.text() for _, output in self.runs)
+
+
 @dataclass(frozen=True)
 class Server:
-    """A running ``python -m app run`` and the links it printed."""
+    """A running ``python -m app run`` and the links it printed on its first run."""
 
     base_url: str
     facilitator_url: str
@@ -71,10 +117,14 @@ class Server:
     password: str
     projector_url: str
     join_code: str
-    output: OutputBuffer
+    output: ServerProcess
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
+
+    def restart(self) -> None:
+        """Stop the server and start it again on the same port and database."""
+        self.output.restart()
 
 
 def free_port() -> int:
@@ -149,21 +199,10 @@ def running_server(database_url: str) -> Iterator[Server]:
         "PALABRA_PUBLIC_URL": "",
         "PYTHONUNBUFFERED": "1",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "run"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-    )
-    assert process.stdout is not None
-    output = OutputBuffer(process.stdout)
+    process = ServerProcess(env, base_url)
     try:
-        wait_until_healthy(process, base_url, output)
-        printed = output.text()  # the links are printed before uvicorn starts serving
+        process.start()
+        printed = process.text()  # the links are printed before uvicorn starts serving
         yield Server(
             base_url=base_url,
             facilitator_url=printed_link(printed, "Facilitator console"),
@@ -171,11 +210,10 @@ def running_server(database_url: str) -> Iterator[Server]:
             password=printed_link(printed, "Password (shown once)"),
             projector_url=printed_link(printed, "Projector"),
             join_code=printed_link(printed, "Join code"),
-            output=output,
+            output=process,
         )
     finally:
-        stop(process)
-        output.join(timeout=SHUTDOWN_TIMEOUT_S)
+        process.stop()
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
