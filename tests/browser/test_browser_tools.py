@@ -1,21 +1,28 @@
-"""The test tools themselves: the vendored axe-core, its report, and the console watch."""
+"""The test tools themselves: the vendored axe-core and its report, the console watch, and the README's screenshots."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import struct
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser.screens import (
+    DESKTOP_VIEWPORT,
+    PHONE_VIEWPORT,
+    PROJECTOR_HD,
     VENDORED,
     BrowserLog,
     Devices,
     assert_accessible,
     axe_violations,
 )
+from tests.browser.screenshots import DOCS
+from tests.browser.server import REPO_ROOT
 
 INACCESSIBLE = (
     "<!doctype html><html lang='en'><title>t</title><main>"
@@ -103,3 +110,16 @@ def test_pages_a_test_opens_itself_are_watched_too(
     browser_log.allow("of its own$")  # provoked on purpose
     assert browser_log.unexpected() == []
     context.close()
+
+
+def test_the_readme_shows_every_committed_screenshot_at_its_screens_size() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    shown = set(re.findall(r"\]\((docs/screenshots/[^)]+\.png)\)", readme))
+    committed = {str(path.relative_to(REPO_ROOT)) for path in DOCS.glob("*.png")}
+    assert shown == committed
+    sizes = {"phone": PHONE_VIEWPORT, "projector": PROJECTOR_HD, "console": DESKTOP_VIEWPORT}
+    for name in committed:
+        header = (REPO_ROOT / name).read_bytes()[:24]
+        width, height = struct.unpack(">II", header[16:24])
+        expected = sizes[Path(name).stem.split("-")[0]]
+        assert (width, height) == (expected["width"], expected["height"]), name
