@@ -1,4 +1,5 @@
-"""The test tools themselves: the vendored axe-core and its report, the console watch, and the README's screenshots."""
+"""The test tools themselves: the vendored axe-core and its report, the console watch, and
+the README's screenshots."""
 
 from __future__ import annotations
 
