@@ -1,8 +1,8 @@
 """The room's screens in Chromium: devices, what their pages log, axe-core, screenshots.
 
-Every page opened through :class:`Devices` has its browser console watched by a
-:class:`BrowserLog`; the ``browser_log`` fixture (tests/browser/conftest.py) fails the test on
-any error it saw that the test did not :meth:`BrowserLog.allow`.
+Every page a browser test opens has its browser console watched by a :class:`BrowserLog`
+(the ``browser_log`` fixture, tests/browser/conftest.py), which fails the test on any error
+it saw that the test did not :meth:`BrowserLog.allow`.
 
 axe-core (tests/browser/vendored/axe.min.js, see VERSIONS.md there) is evaluated in the page
 through the DevTools protocol, which the page's Content-Security-Policy does not govern: the
@@ -29,7 +29,7 @@ from playwright.sync_api import (
     expect,
 )
 
-from app.i18n import translate, translations
+from app.i18n import translate
 from tests.browser.server import REPO_ROOT, Server
 
 VENDORED = Path(__file__).parent / "vendored"
@@ -266,11 +266,6 @@ def topic_titles(language: str) -> list[str]:
 def words(language: str, message_id: str, **params: object) -> str:
     """The interface's ``message_id`` in ``language``, with its ``{fields}`` filled in."""
     return translate(language, message_id, params)
-
-
-def plural_words(language: str, singular: str, plural: str, count: int) -> str:
-    """The interface's plural message for ``count`` in ``language``."""
-    return translations(language).ngettext(singular, plural, count).format(count=count)
 
 
 # ---------------------------------------------------------------------------------------------
