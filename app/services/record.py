@@ -29,10 +29,12 @@ from app.models import (
     GuidingQuestion,
     Participant,
     Segment,
+    Topic,
     Turn,
     TurnPause,
 )
-from app.services import audit, changes
+from app.models.agenda import Stage
+from app.services import audit, changes, events
 from app.services.clock import epoch_ms
 from app.services.errors import NotFound, StageError
 from app.services.text import clean_text
@@ -151,12 +153,71 @@ def turns(*, db: Session, event_id: int, segment_id: int | None = None) -> list[
     query = (
         select(Turn)
         .where(Turn.event_id == event_id)
-        .options(selectinload(Turn.questions), selectinload(Turn.topic))
+        .options(*_TURN_PARTS)
         .order_by(Turn.started_at, Turn.id)
     )
     if segment_id is not None:
         query = query.where(Turn.segment_id == segment_id)
     return list(db.scalars(query))
+
+
+_TURN_PARTS = (selectinload(Turn.questions), selectinload(Turn.topic), selectinload(Turn.segment))
+
+
+@dataclass(frozen=True)
+class TopicTurns:
+    """A topic of the agenda and the turns given on it, in order."""
+
+    topic: Topic
+    turns: list[Turn]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The record as the facilitator reads it at ``now``: every segment's topics with their
+    turns, coverage of the open segment's questions (empty with no segment open), and the
+    balance of the open segment (None with none open) and of the whole event."""
+
+    now: datetime
+    actor_types: list[ActorType]
+    segments: list[tuple[Segment, list[TopicTurns]]]
+    open_segment: Segment | None
+    coverage: list[QuestionCoverage]
+    segment_balance: Balance | None
+    event_balance: Balance
+
+    def spoken_ms(self, turn: Turn) -> int:
+        """The turn's speaking time in milliseconds; an ongoing one's up to ``now``."""
+        return turn.spoken_ms if turn.ended_at else spoken_ms(turn, now=self.now)
+
+    def actor_type(self, actor_type_id: int | None) -> ActorType | None:
+        return next((kind for kind in self.actor_types if kind.id == actor_type_id), None)
+
+
+def overview(*, db: Session, event_id: int, now: datetime) -> Overview:
+    """Everything the record page shows, read in one go. Raises ``NotFound``."""
+    event = events.get(db=db, event_id=event_id)
+    given = turns(db=db, event_id=event.id)
+    by_topic: dict[int, list[Turn]] = {}
+    for turn in given:
+        by_topic.setdefault(turn.topic_id, []).append(turn)
+    segments = [
+        (segment, [TopicTurns(topic, by_topic.get(topic.id, [])) for topic in segment.topics])
+        for segment in event.segments
+    ]
+    current = next((s for s in event.segments if s.stage is Stage.OPEN), None)
+    in_segment = [t for t in given if current is not None and t.segment_id == current.id]
+    return Overview(
+        now=now,
+        actor_types=list(event.actor_types),
+        segments=segments,
+        open_segment=current,
+        coverage=coverage(segment=current, turns=in_segment) if current else [],
+        segment_balance=(
+            balance(actor_types=event.actor_types, turns=in_segment, now=now) if current else None
+        ),
+        event_balance=balance(actor_types=event.actor_types, turns=given, now=now),
+    )
 
 
 def spoken_ms(turn: Turn, *, now: datetime) -> int:
@@ -200,6 +261,7 @@ class QuestionCoverage:
     ``by_actor_type`` maps an actor type id (None: no type given) to its number of turns.
     """
 
+    topic: Topic
     question: GuidingQuestion
     turns: int
     by_actor_type: dict[int | None, int]
@@ -220,6 +282,7 @@ def coverage(*, segment: Segment, turns: Iterable[Turn]) -> list[QuestionCoverag
             counts.setdefault(question.id, Counter())[turn.participant.actor_type_id] += 1
     return [
         QuestionCoverage(
+            topic=topic,
             question=question,
             turns=sum(counts.get(question.id, Counter()).values()),
             by_actor_type=dict(counts.get(question.id, Counter())),
