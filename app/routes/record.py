@@ -6,23 +6,20 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from app.csrf import require_token
 from app.routes.audit import CSV_ANSWERS, CsvResponse
 from app.routes.deps import ActingDb, FacilitatedEvent, Id, Locale, ReadDb
-from app.routes.responses import ANSWERS, html_router, page
+from app.routes.responses import html_router, page
 from app.services import record, record_export
 from app.services.clock import utcnow
 
 router = html_router(prefix="/f/{slug}", dependencies=[Depends(require_token)])
 
 
-class JsonResponse(Response):
-    media_type = "application/json"
-
-
-JSON_ANSWERS = {code: {**answer, "content": {"text/html": {}}} for code, answer in ANSWERS.items()}
+# What an export answers besides itself: as the audit log's export, errors are told in HTML.
+ERRORS_IN_HTML = CSV_ANSWERS
 
 
 @router.get("/record")
@@ -41,22 +38,34 @@ def write_summary(
     event: FacilitatedEvent,
     db: ActingDb,
     turn_id: Id,
-    summary: Annotated[str, Form(max_length=20_000)] = "",
+    # Bounded as read; the service checks the limit on the text as cleaned.
+    summary: Annotated[
+        str, Form(max_length=20_000, json_schema_extra={"maxLength": record.SUMMARY_MAX})
+    ] = "",
 ) -> Response:
     record.write_summary(db=db, event=event, turn_id=turn_id, summary=summary)
     return RedirectResponse(f"/f/{event.slug}/record#turn-{turn_id}", status_code=303)
 
 
-@router.get("/record.csv", response_class=CsvResponse, responses=CSV_ANSWERS)
+@router.get("/record.csv", response_class=CsvResponse, responses=ERRORS_IN_HTML)
 def record_csv(event: FacilitatedEvent, db: ReadDb) -> Response:
     output = _record(event, db)
     return CsvResponse(record_export.turns_csv(output), headers=_attachment(event, "record.csv"))
 
 
-@router.get("/record.json", response_class=JsonResponse, responses=JSON_ANSWERS)
+@router.get(
+    "/record.json",
+    response_class=JSONResponse,
+    response_model=record_export.RecordOut,
+    responses=ERRORS_IN_HTML,
+)
 def record_json(event: FacilitatedEvent, db: ReadDb) -> Response:
     output = _record(event, db)
-    return JsonResponse(record_export.as_json(output), headers=_attachment(event, "record.json"))
+    return Response(
+        record_export.as_json(output),
+        media_type="application/json",
+        headers=_attachment(event, "record.json"),
+    )
 
 
 @router.get("/participants")
@@ -72,7 +81,7 @@ def participants_page(
     )
 
 
-@router.get("/participants.csv", response_class=CsvResponse, responses=CSV_ANSWERS)
+@router.get("/participants.csv", response_class=CsvResponse, responses=ERRORS_IN_HTML)
 def participants_csv(event: FacilitatedEvent, db: ReadDb) -> Response:
     attendees = record_export.attendees_of(record.participants(db=db, event_id=event.id))
     return CsvResponse(
