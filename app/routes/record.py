@@ -30,6 +30,7 @@ def record_page(request: Request, event: FacilitatedEvent, db: ReadDb, locale: L
         locale=locale,
         event=event,
         record=record.overview(db=db, event_id=event.id, now=utcnow()),
+        state_key=record.STATE_KEY,
     )
 
 

@@ -34,6 +34,7 @@ from app.models import (
     TurnPause,
 )
 from app.models.agenda import Stage
+from app.models.floor import TurnStatus
 from app.services import audit, changes, events
 from app.services.clock import epoch_ms
 from app.services.errors import NotFound, StageError
@@ -185,6 +186,10 @@ class Overview:
     coverage: list[QuestionCoverage]
     segment_balance: Balance | None
     event_balance: Balance
+    # The ids of the turns that were their speaker's first in the event.
+    first_turns: set[int]
+    # Waiting on the open topic's list without a turn yet in the whole event, in list order.
+    not_yet_heard: list[FloorRequest]
 
     def spoken_ms(self, turn: Turn) -> int:
         """The turn's speaking time in milliseconds; an ongoing one's up to ``now``."""
@@ -217,7 +222,34 @@ def overview(*, db: Session, event_id: int, now: datetime) -> Overview:
             balance(actor_types=event.actor_types, turns=in_segment, now=now) if current else None
         ),
         event_balance=balance(actor_types=event.actor_types, turns=given, now=now),
+        first_turns=first_turns(given),
+        not_yet_heard=_not_yet_heard(db, event.id, {t.participant_id for t in given}),
     )
+
+
+def first_turns(turns: Iterable[Turn]) -> set[int]:
+    """The ids of the turns, given in this order, that were their speaker's first."""
+    seen: set[int] = set()
+    first: set[int] = set()
+    for turn in turns:
+        if turn.participant_id not in seen:
+            seen.add(turn.participant_id)
+            first.add(turn.id)
+    return first
+
+
+def _not_yet_heard(db: Session, event_id: int, heard: set[int]) -> list[FloorRequest]:
+    waiting = db.scalars(
+        select(FloorRequest)
+        .join(Topic, Topic.id == FloorRequest.topic_id)
+        .where(
+            FloorRequest.event_id == event_id,
+            FloorRequest.status == TurnStatus.WAITING,
+            Topic.stage == Stage.OPEN,
+        )
+        .order_by(FloorRequest.position, FloorRequest.id)
+    )
+    return [request for request in waiting if request.participant_id not in heard]
 
 
 def spoken_ms(turn: Turn, *, now: datetime) -> int:

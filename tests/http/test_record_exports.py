@@ -197,6 +197,7 @@ def test_the_record_page_lists_past_topics_turns_in_order_with_summaries_and_tim
     assert "09:00:10" in page and "09:01:40" in page  # Ana's start and end, UTC
     assert "spoke for 1:00" in page and "spoke for 0:20" in page
     assert "Microcrédito" not in page  # a segment not yet reached
+    assert page.count("first time on the floor") == 3  # each spoke once
 
 
 def test_the_record_page_shows_coverage_and_balance_of_what_was_said(client: TestClient) -> None:
@@ -221,6 +222,9 @@ def test_the_record_page_shows_coverage_and_balance_of_what_was_said(client: Tes
         ("All other actors", "2", "1:20"),
         ("Total", "3", "2:20"),
     ]
+    # Beside the table, bars as long as each speaking time: 1:00, 1:00 and 0:20.
+    chart = event_balance[event_balance.index("<svg") : event_balance.index("</svg>")]
+    assert re.findall(r'<rect [^>]*width="([0-9.]+)"', chart) == ["520.0", "520.0", "173.3"]
 
 
 def test_the_facilitator_writes_the_records_summary_of_a_turn_from_the_room(

@@ -304,3 +304,40 @@ def test_balance_lists_every_actor_type_even_when_nobody_spoke(db: Session, even
         (kind, 0, 0) for kind in event.actor_types
     ]
     assert (figures.states.turns, figures.others.turns, figures.spoken_ms) == (0, 0, 0)
+
+
+def test_the_overview_marks_first_time_speakers_and_who_waits_to_be_heard(
+    db: Session, event: Event
+) -> None:
+    ana, bea, cai = (make_participant(db, event, name) for name in ("Ana", "Bea", "Cai"))
+    first = make_request(db, event, ana, now=at(1))
+    call_next(db, event, 2)
+    agenda.next_topic(db=db, event=event, **seen(db, event, "topic"), now=at(10))
+    again = make_request(db, event, ana, now=at(11))
+    bea_request = make_request(db, event, bea, now=at(12))
+    cai_request = make_request(db, event, cai, now=at(13))
+    call_next(db, event, 20)
+    view = record.overview(db=db, event_id=event.id, now=at(30))
+    assert view.first_turns == {the_turn(db, first).id}
+    assert [r.id for r in view.not_yet_heard] == [bea_request.id, cai_request.id]
+    call_next(db, event, 40)
+    view = record.overview(db=db, event_id=event.id, now=at(50))
+    assert view.first_turns == {the_turn(db, first).id, the_turn(db, bea_request).id}
+    assert the_turn(db, again).id not in view.first_turns
+    assert [r.id for r in view.not_yet_heard] == [cai_request.id]
+
+
+def test_the_overview_reads_the_open_segment_and_a_turn_under_way(
+    db: Session, event: Event
+) -> None:
+    ana = make_participant(db, event, "Ana", actor_type_id=state_type(event))
+    request = make_request(db, event, ana, now=at(1))
+    call_next(db, event, 10)
+    pause(db, event, 20)
+    view = record.overview(db=db, event_id=event.id, now=at(100))
+    assert view.open_segment is not None and view.open_segment.id == event.segments[0].id
+    assert view.spoken_ms(the_turn(db, request)) == 10_000
+    assert view.segment_balance is not None
+    assert (view.segment_balance.states.turns, view.segment_balance.states.spoken_ms) == (1, 10_000)
+    [health, housing] = [topic for segment, topics in view.segments[:1] for topic in topics]
+    assert [t.floor_request_id for t in health.turns] == [request.id] and housing.turns == []
