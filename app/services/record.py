@@ -195,9 +195,6 @@ class Overview:
         """The turn's speaking time in milliseconds; an ongoing one's up to ``now``."""
         return turn.spoken_ms if turn.ended_at else spoken_ms(turn, now=self.now)
 
-    def actor_type(self, actor_type_id: int | None) -> ActorType | None:
-        return next((kind for kind in self.actor_types if kind.id == actor_type_id), None)
-
 
 def overview(*, db: Session, event_id: int, now: datetime) -> Overview:
     """Everything the record page shows, read in one go. Raises ``NotFound``."""
