@@ -252,18 +252,21 @@
 
   // ---- The socket's health ----
   // A dead network does not close a websocket for minutes: the page asks the server every
-  // second (HEARTBEAT) and the server answers at once (ANSWER; app/live/connection.py). Without
-  // an answer in time the page says it is reconnecting and disables its actions; a socket
-  // silent for longer is dropped and a new one opened, whose first batch is the whole state.
+  // second (HEARTBEAT) and the server answers at once (ANSWER; app/live/connection.py). When
+  // a question has waited a second and nothing came for two, the page says it is reconnecting
+  // and disables its actions (within 2.2 s of the silence; a slow network's answers, or a
+  // page whose timers slept in the background, are not taken for silence); a socket silent
+  // for longer is dropped and a new one opened, whose first batch is the whole state.
   var HEARTBEAT = "ping";
   var ANSWER = "pong";
   var HEARTBEAT_MS = 1000;
-  var ANSWER_MS = 1500; // then the page says so
-  var SILENT_MS = 4000; // then a new socket
+  var ANSWER_MS = 1000; // an unanswered question this old,
+  var QUIET_MS = 2000; // and nothing heard for this long: the page says so
+  var SILENT_MS = 4000; // and after this long without an answer, a new socket
   var ACTIONS =
     "form[method=post] button, form[hx-post] button, form[method=post] input[type=submit]," +
     " button[hx-post], button[hx-put], button[hx-patch], button[hx-delete]";
-  var live = { socket: null, wrapper: null, since: 0, asked: 0, pinged: 0 };
+  var live = { socket: null, wrapper: null, since: 0, heard: 0, asked: 0, pinged: 0 };
 
   // Reconnect soon (the extension's default waits up to a minute), spread over the room.
   htmx.config.wsReconnectDelay = function (retries) {
@@ -273,10 +276,11 @@
   htmx.createWebSocket = function (url) {
     var socket = createSocket(url);
     live.socket = socket;
-    live.since = Date.now();
+    live.since = live.heard = Date.now();
     live.asked = 0;
     socket.addEventListener("message", function () {
       if (socket !== live.socket) return;
+      live.heard = Date.now();
       live.asked = 0;
       setOffline(false);
     });
@@ -328,12 +332,14 @@
     if (!socket) return;
     var now = Date.now();
     if (socket.readyState === WebSocket.CONNECTING) {
-      if (now - live.since > ANSWER_MS) setOffline(true);
+      if (now - live.since > QUIET_MS) setOffline(true);
       if (now - live.since > SILENT_MS) reconnect();
       return;
     }
     if (socket.readyState !== WebSocket.OPEN) return;
-    if (live.asked && now - live.asked > ANSWER_MS) setOffline(true);
+    if (live.asked && now - live.asked > ANSWER_MS && now - live.heard > QUIET_MS) {
+      setOffline(true);
+    }
     if (live.asked && now - live.asked > SILENT_MS) {
       reconnect();
       return;

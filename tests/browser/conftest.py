@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -198,3 +198,12 @@ def browser() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def devices(browser: Browser) -> Iterator[list[BrowserContext]]:
+    """The browser contexts a test opens, one per device (each its own cookies), closed after."""
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()

@@ -4,11 +4,9 @@ and the caret survive the region being drawn anew."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.screens import (
@@ -49,14 +47,6 @@ READ_CONTROLS = """region => {
 }"""
 
 
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
 def controls(page: Page, region_id: str) -> dict[str, object]:
     result: dict[str, object] = page.locator(f"#{region_id}").evaluate(READ_CONTROLS)
     return result
@@ -76,13 +66,13 @@ def choose(phone: Page, kind: str, question: int) -> None:
 
 
 def test_a_phone_keeps_its_draft_ticks_choices_focus_and_caret_through_every_push(
-    server: Server, browser: Browser, contexts: list[BrowserContext]
+    server: Server, browser: Browser, devices: list[BrowserContext]
 ) -> None:
-    contexts += [console_context(browser), phone_context(browser), phone_context(browser)]
-    console = sign_in(contexts[0], server)
+    devices += [console_context(browser), phone_context(browser), phone_context(browser)]
+    console = sign_in(devices[0], server)
     open_first_topic(console)
-    ana = join(contexts[1], server, "Ana")
-    bruno = join(contexts[2], server, "Bruno")
+    ana = join(devices[1], server, "Ana")
+    bruno = join(devices[2], server, "Bruno")
 
     # Ana speaks, finishes, and starts writing her summary; she has also begun a new request.
     ana.locator("#p-my-turn input[name=question_ids]").first.tap()
@@ -160,14 +150,14 @@ def without_request_form(entered: object) -> dict[str, object]:
 
 
 def test_a_console_keeps_its_forms_open_sections_focus_and_caret_through_every_push(
-    server: Server, browser: Browser, contexts: list[BrowserContext]
+    server: Server, browser: Browser, devices: list[BrowserContext]
 ) -> None:
-    contexts += [console_context(browser), console_context(browser), phone_context(browser)]
-    console = sign_in(contexts[0], server)
-    other = sign_in(contexts[1], server)  # a co-facilitator on another laptop
+    devices += [console_context(browser), console_context(browser), phone_context(browser)]
+    console = sign_in(devices[0], server)
+    other = sign_in(devices[1], server)  # a co-facilitator on another laptop
     open_first_topic(other)
     expect(console.locator("#fac-floor")).to_contain_text("Nobody is waiting.")
-    ana = join(contexts[2], server, "Ana")
+    ana = join(devices[2], server, "Ana")
 
     console.locator("#fac-links-admin summary").click()
     console.get_by_label("Also sign out every phone that joined").check()
