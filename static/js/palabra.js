@@ -1,6 +1,7 @@
-// Palabra's only script: ticks countdowns and waiting times between server pushes.
-// The server sends timestamps (never ticks); we correct our clock from the server's time
-// that comes with each push. No framework, no inline handlers.
+// Palabra's only script: ticks countdowns and waiting times between server pushes (the
+// server sends timestamps, never ticks; we correct our clock from the server's time that
+// comes with each push), keeps regions in version order, keeps what a person entered through
+// a swap, and watches the live socket's health. No framework, no inline handlers.
 (function () {
   "use strict";
   var offsetMs = 0; // server clock minus this device's clock
@@ -384,13 +385,13 @@
   window.addEventListener("offline", function () {
     setOffline(true);
   });
-  // While offline, nothing is sent: an action that comes into view is disabled too, and a
-  // request an action would still make is not made.
-  document.addEventListener("htmx:afterSwap", function () {
-    if (isOffline()) disableActions();
-  });
-  document.addEventListener("htmx:oobAfterSwap", function () {
-    if (isOffline()) disableActions();
+  // While offline, nothing is sent: an action that comes into view (or that a request in
+  // flight enables again) is disabled too, and a request an action would still make is not
+  // made.
+  ["htmx:afterSwap", "htmx:oobAfterSwap", "htmx:afterRequest"].forEach(function (type) {
+    document.addEventListener(type, function () {
+      if (isOffline()) disableActions();
+    });
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
     var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
