@@ -385,6 +385,16 @@
   window.addEventListener("offline", function () {
     setOffline(true);
   });
+  // Back from the background (a phone's screen turned on again) or on a network again: ask
+  // at once rather than at the next second.
+  function askNow() {
+    live.pinged = 0;
+    heartbeat();
+  }
+  window.addEventListener("online", askNow);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") askNow();
+  });
   // While offline, nothing is sent: an action that comes into view (or that a request in
   // flight enables again) is disabled too, and a request an action would still make is not
   // made.
