@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 BANNER_WITHIN_S = 3.0
-BACK_WITHIN_MS = 8_000  # the page retries within 3 s; the server answers within a few more
+BACK_WITHIN_MS = 10_000  # a retry within 3 s, or a silent socket replaced after 4 s
 BANNER_TEXT = "Connection lost. Reconnecting…"
 PROJECTOR_VIEWPORT = {"width": 1280, "height": 720}
 
