@@ -96,11 +96,10 @@ def join_and_request_the_floor(context: BrowserContext, server: Server) -> Page:
     phone.get_by_label("You speak for").select_option(label=ACTOR_TYPE)
     phone.get_by_role("button", name="Join").click()
     expect(phone).to_have_url(re.compile(r"/e/[^/?]+$"), timeout=TIMEOUT_MS)
+    phone.locator("#p-my-turn .questions-choice summary").click()
     phone.locator("#p-my-turn input[name=question_ids]").first.check()
     phone.get_by_role("button", name="Request the floor").click()
-    expect(phone.locator("#p-my-turn")).to_contain_text(
-        "You are number 1 on the list", timeout=TIMEOUT_MS
-    )
+    expect(phone.locator("#p-status")).to_contain_text("You are next", timeout=TIMEOUT_MS)
     mark_page_as_loaded(phone)
     return phone
 
@@ -140,11 +139,11 @@ def test_a_phones_request_reaches_the_projector_and_its_summary_the_console_live
     assert before - after >= 1
     assert load_marker(projector) == 1, "the projector reloaded"
 
-    expect(phone.locator("#p-my-turn")).to_contain_text("You have the floor", timeout=TIMEOUT_MS)
+    expect(phone.locator("#p-status")).to_contain_text("You have the floor", timeout=TIMEOUT_MS)
     assert load_marker(phone) == 1, "the phone reloaded"
 
     console.get_by_role("button", name="Finished").click()
-    expect(phone.locator("#p-my-turn")).to_contain_text("Thank you for your intervention")
+    expect(phone.locator("#p-status")).to_contain_text("Thank you for your intervention")
     phone.get_by_label("In a few lines, what did you say?").fill(SUMMARY)
     phone.get_by_role("button", name="Save my summary").click()
     expect(console.locator("#fac-floor .spoken")).to_contain_text(SUMMARY, timeout=TIMEOUT_MS)
