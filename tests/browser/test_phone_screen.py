@@ -1,10 +1,9 @@
-"""The phone at 360x640, in each state: its main action in the first screenful, nothing to
-scroll for, and every target at least 44 px square (one thumb, WCAG 2.5.5)."""
+"""The phone at 360x640, in each state: its main action in the first screenful, every target
+at least 44 px square (one thumb, WCAG 2.5.5), and no axe-core violation."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy import select
 from app.db import Database
 from app.models import Event, FloorRequest, TurnKind
 from app.services import agenda, events, floor, participants, timer, turns
+from tests.browser.screens import AccessibilityAudit, screenshot
 from tests.factories import seen
 
 if TYPE_CHECKING:
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 VIEWPORT: ViewportSize = {"width": 360, "height": 640}
 TARGET_PX = 44
 TIMEOUT_MS = 10_000
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 # Every element a thumb can act on; a radio button or a checkbox is acted on by its label.
 TARGETS_JS = """() => {
@@ -93,12 +92,13 @@ def phone(browser: Browser) -> Iterator[BrowserContext]:
         context.close()
 
 
-def look(page: Page, state: str, main_action: str | None) -> list[str]:
+def look(page: Page, state: str, main_action: str | None, audit: AccessibilityAudit) -> list[str]:
     """What is wrong with the phone in ``state``: its main action out of the first screenful,
-    or a target smaller than 44 px. A screenshot of each state is kept in var/screenshots."""
+    or a target smaller than 44 px (axe-core's findings go to ``audit``). A screenshot of each
+    state is kept in var/screenshots/phone-states."""
     page.evaluate("window.scrollTo(0, 0)")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"phone-{state.replace(' ', '-')}.png"))
+    screenshot(page, f"phone-states/{state.replace(' ', '-').replace(',', '')}")
+    audit.check(page, f"phone/{state}")
     problems = []
     if main_action is not None:
         button = page.get_by_role("button", name=main_action).first
@@ -121,13 +121,14 @@ def test_each_state_of_the_phone_has_its_action_in_reach_and_large_targets(
 ) -> None:
     page = phone.new_page()
     problems: list[str] = []
+    audit = AccessibilityAudit()
     page.goto(server.url(f"/j/{server.join_code}"))
-    problems += look(page, "not joined", "Join")
+    problems += look(page, "not joined", "Join", audit)
     page.get_by_label("Your name").fill("María Pérez")
     page.get_by_label("Organisation or delegation").fill("Red de Ciudades Solidarias")
     page.get_by_role("button", name="Join").click()
     expect(page.locator("#p-topic")).to_contain_text("No topic is open yet")
-    problems += look(page, "no topic open", None)
+    problems += look(page, "no topic open", None, audit)
 
     room = Room(database, server.join_code)
     room.act(agenda.next_topic, "topic")
@@ -138,7 +139,9 @@ def test_each_state_of_the_phone_has_its_action_in_reach_and_large_targets(
         expect(page.locator("#p-status")).to_contain_text(status)
 
     reload()
-    problems += look(page, "list open", "Request the floor")
+    problems += look(page, "list open", "Request the floor", audit)
+    page.locator("#p-my-turn .questions-choice summary").click()
+    problems += look(page, "guiding questions open", "Request the floor", audit)
 
     room.someone_asks("Bruno")
     room.act(turns.call_next, "first", "speaker")
@@ -147,12 +150,12 @@ def test_each_state_of_the_phone_has_its_action_in_reach_and_large_targets(
     room.someone_asks("Carla")
     room.act(floor.move, request_id=room.request_of("Carla"), offset=-1, seen_place=2)
     reload("You are number 2 on the list")
-    problems += look(page, "waiting", "Withdraw my request")
+    problems += look(page, "waiting", "Withdraw my request", audit)
 
     room.act(turns.finish, "speaker")
     room.act(floor.remove, request_id=room.request_of("Carla"))
     reload("You are next")
-    problems += look(page, "you are next", "Withdraw my request")
+    problems += look(page, "you are next", "Withdraw my request", audit)
 
     room.act(turns.call_next, "first", "speaker")
     reload("You have the floor")
@@ -162,27 +165,27 @@ def test_each_state_of_the_phone_has_its_action_in_reach_and_large_targets(
     assert clock_box is not None
     assert clock_box["y"] + clock_box["height"] <= VIEWPORT["height"]
     assert clock_box["height"] >= 64, "the speaker's own countdown is large"
-    problems += look(page, "speaking", None)
+    problems += look(page, "speaking", None, audit)
     room.act(timer.pause, "speaker")
     reload("You have the floor")
-    problems += look(page, "speaking, paused", None)
+    problems += look(page, "speaking, paused", None, audit)
 
     room.act(turns.finish, "speaker")
     reload("Thank you for your intervention")
-    problems += look(page, "finished", "Save my summary")
+    problems += look(page, "finished", "Save my summary", audit)
     page.get_by_label("In a few lines, what did you say?").fill("Planes con las comunidades.")
     page.get_by_role("button", name="Save my summary").click()
     expect(page.locator("#p-my-turn")).to_contain_text("Saved. You can edit it")
-    problems += look(page, "summary saved", "Update my summary")
+    problems += look(page, "summary saved", "Update my summary", audit)
 
     page.get_by_role("button", name="Request the floor").click()
     expect(page.locator("#p-status")).to_contain_text("You are next")
-    problems += look(page, "waiting again after speaking", "Withdraw my request")
+    problems += look(page, "waiting again after speaking", "Withdraw my request", audit)
 
     room.act(floor.set_list_open, "topic", is_open=False)
     page.get_by_role("button", name="Withdraw my request").click()
     expect(page.locator("#p-status")).to_contain_text("You withdrew your request.")
-    problems += look(page, "list closed", "Update my summary")
+    problems += look(page, "list closed", "Update my summary", audit)
 
     room.act(floor.set_list_open, "topic", is_open=True)
     reload("You withdrew your request.")
@@ -190,11 +193,12 @@ def test_each_state_of_the_phone_has_its_action_in_reach_and_large_targets(
     expect(page.locator("#p-status")).to_contain_text("You are next")
     room.act(floor.skip, request_id=room.request_of("María Pérez"))
     reload("The facilitator skipped you")
-    problems += look(page, "skipped", "Request the floor")
+    problems += look(page, "skipped", "Request the floor", audit)
 
     page.get_by_role("button", name="Request the floor").click()
     expect(page.locator("#p-status")).to_contain_text("You are next")
     room.act(agenda.next_topic, "topic")
     reload("which is now closed")
-    problems += look(page, "left on a closed topic", "Request the floor")
+    problems += look(page, "left on a closed topic", "Request the floor", audit)
     assert problems == []
+    audit.assert_clean()
