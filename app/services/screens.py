@@ -86,6 +86,7 @@ class Room:
         )
 
     def is_next(self, place: int) -> bool:
+        """Whether the one waiting at ``place`` is next (see ``is_next``)."""
         return is_next(place=place, speaker_remaining_ms=self.speaker_remaining_ms)
 
     def left_waiting(self, request: FloorRequest) -> bool:
