@@ -42,6 +42,16 @@ TARGETS_JS = """() => {
 }"""
 
 
+# The page's width with its text at twice the size, then the text back as it was.
+TEXT_AT_200_PERCENT = """() => {
+  const root = document.documentElement;
+  root.style.fontSize = '200%';
+  const width = root.scrollWidth;
+  root.style.fontSize = '';
+  return width;
+}"""
+
+
 class Room:
     """Moves the room as a facilitator would, straight through the services."""
 
@@ -113,6 +123,10 @@ def look(page: Page, state: str, main_action: str | None, audit: AccessibilityAu
         if target["width"] < TARGET_PX or target["height"] < TARGET_PX:
             size = f"{target['width']:.0f}x{target['height']:.0f}"
             problems.append(f"{state}: “{target['name']}” is {size} px")
+    # Text at 200% (WCAG 1.4.4): longer, never cut off nor wider than the screen.
+    width = page.evaluate(TEXT_AT_200_PERCENT)
+    if width > VIEWPORT["width"]:
+        problems.append(f"{state}: {width} px wide with text at 200%")
     return problems
 
 
