@@ -15,6 +15,9 @@ from app.models.floor import ACTIVE_STATUSES, TurnStatus
 from app.services import events, floor, timer
 from app.services.clock import utcnow
 
+# As many of those waiting as the hall reads at a glance beside the topic on the projector.
+NEXT_SPEAKERS_SHOWN = 3
+
 
 @dataclass(frozen=True)
 class Room:
@@ -39,7 +42,8 @@ class Room:
 
     @property
     def next_speakers(self) -> list[FloorRequest]:
-        return self.waiting[:5]
+        """The first ones waiting, as many as a projector shows beside the stage."""
+        return self.waiting[:NEXT_SPEAKERS_SHOWN]
 
     @cached_property
     def _places(self) -> dict[int, int]:
