@@ -101,10 +101,12 @@ class Room:
         """The next speaker gets the floor, their clock started so as to have that much left."""
 
         def action(db: Session, event: Event) -> None:
-            turn = screens.room(db=db, event_id=event.id).speaking_seconds
-            started = utcnow() - timedelta(
-                seconds=0 if seconds_left is None else turn - seconds_left
-            )
+            room = screens.room(db=db, event_id=event.id)
+            if room.speaker is not None:
+                # Now: a turn ends after it began, though the next one's clock began earlier.
+                turns.finish(db=db, event=event, **seen(db, event, "speaker"))
+            elapsed = 0 if seconds_left is None else room.speaking_seconds - seconds_left
+            started = utcnow() - timedelta(seconds=elapsed)
             turns.call_next(db=db, event=event, now=started, **seen(db, event, "first", "speaker"))
 
         self.act(action)
