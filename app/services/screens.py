@@ -37,6 +37,10 @@ def is_next(*, place: int, speaker_remaining_ms: int | None) -> bool:
     return place == 1 and (speaker_remaining_ms is None or speaker_remaining_ms <= NEXT_WITHIN_MS)
 
 
+# As many of those waiting as the hall reads at a glance beside the topic on the projector.
+NEXT_SPEAKERS_SHOWN = 3
+
+
 @dataclass(frozen=True)
 class Room:
     """The state every screen of an event is drawn from, at one moment."""
@@ -62,7 +66,8 @@ class Room:
 
     @property
     def next_speakers(self) -> list[FloorRequest]:
-        return self.waiting[:5]
+        """The first ones waiting, as many as a projector shows beside the stage."""
+        return self.waiting[:NEXT_SPEAKERS_SHOWN]
 
     @cached_property
     def _places(self) -> dict[int, int]:

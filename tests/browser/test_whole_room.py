@@ -236,7 +236,10 @@ def test_a_topic_from_first_request_to_next_topic_on_every_screen(devices: Devic
         words(CONSOLE_LANGUAGE, "List closed")
     )
     expect(room.projector.locator("#projector-next")).to_contain_text(
-        words(PROJECTOR_LANGUAGE, "List closed")
+        words(PROJECTOR_LANGUAGE, "List of speakers closed")
+    )
+    expect(room.projector.locator("#projector-join")).not_to_contain_text(
+        words(PROJECTOR_LANGUAGE, "Ask for the floor from your phone")
     )
     expect(bruno.my_turn).to_contain_text(bruno.says("The list of speakers is closed."))
     claire.expect_place(1, next_up=True)

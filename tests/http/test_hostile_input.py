@@ -48,6 +48,7 @@ from app.services.audit import FORMULA_STARTS
 from app.services.errors import InvalidInput
 from app.services.floor import SUMMARY_MAX
 from app.services.participants import COUNTRY_MAX, NAME_MAX, ORGANISATION_MAX
+from app.services.screens import NEXT_SPEAKERS_SHOWN
 from app.services.text import clean_line, clean_text
 from tests.console import as_console, form_fields
 from tests.factories import PASSWORD, make_event
@@ -80,7 +81,7 @@ LINE_LIMITS = {"name": NAME_MAX, "organisation": ORGANISATION_MAX, "country": CO
 TEXT_FIELDS = tuple(LINE_LIMITS)
 BENIGN = {"name": "Ana", "organisation": "ACNUR", "country": "Chile", "kind": "intervention"}
 MIDDLE_DOT = "\u00b7"
-BATCH = 5  # the projector shows the first five waiting
+BATCH = NEXT_SPEAKERS_SHOWN  # the projector shows the first ones waiting
 MARKUP = "<>\"'"  # what can open an element or an attribute
 ESCAPED = MARKUP + "&"  # what escaping changes
 
