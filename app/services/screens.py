@@ -78,6 +78,7 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
         .options(
             selectinload(Event.segments).selectinload(Segment.topics).selectinload(Topic.questions),
             selectinload(Event.actor_types),
+            selectinload(Event.focus_groups),
         )
         .execution_options(populate_existing=True)
     )
