@@ -203,11 +203,8 @@ class Hub:
                 targets = list(sockets if changed else newcomers)
                 if not targets:
                     continue
-                presence = self.presence(event_id)
                 try:
-                    rendered = await anyio.to_thread.run_sync(
-                        self._render, event_id, targets, presence
-                    )
+                    rendered = await anyio.to_thread.run_sync(self._render, event_id, targets)
                 except Exception:
                     # Keep what was pending; screens stay as they are until the next try.
                     log.exception("rendering event %s failed; trying again", event_id)
@@ -224,10 +221,9 @@ class Hub:
         finally:
             del self._refreshing[event_id]
 
-    def _render(
-        self, event_id: int, sockets: list[Connection], presence: frames.Presence
-    ) -> Rendered:
+    def _render(self, event_id: int, sockets: list[Connection]) -> Rendered:
         """Read the room once and draw each frame these sockets need once (worker thread)."""
+        presence = self.presence(event_id)
         with self.database.reading() as db:
             room = screens.room(db=db, event_id=event_id)
             signed_in = (
