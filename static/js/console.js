@@ -20,9 +20,12 @@
     var key = event.key.length === 1 ? event.key.toLowerCase() : "";
     if (!/^[a-z]$/.test(key)) return;
     var button = document.querySelector('#fac-floor button[data-shortcut="' + key + '"]');
-    if (!button || button.disabled) return;
+    if (!button || button.disabled || !button.form) return;
     event.preventDefault();
-    button.click();
+    // A region swapped in a moment ago may not be wired to htmx yet: wire it first, so the
+    // key never sends a plain form post from a region drawn for every screen.
+    if (window.htmx) window.htmx.process(button.form);
+    button.form.requestSubmit(button);
   });
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -53,23 +56,23 @@
     if (target) target.focus({ preventScroll: Boolean(button) });
   }
 
+  // A move that would end a turn or leave requests waiting answers with a dialog drawn open
+  // (so that it shows even before this script runs): made modal here, its confirming button
+  // focused (autofocus), Escape or "Cancel" closes it and focus goes back to the move.
+  function askModally() {
+    var dialog = document.querySelector("#fac-confirm dialog[open]");
+    if (!dialog || !dialog.showModal || dialog.matches(":modal")) return false;
+    dialog.close();
+    dialog.addEventListener("close", focusBack);
+    dialog.showModal();
+    return true;
+  }
+
   document.addEventListener("htmx:afterRequest", function () {
     window.setTimeout(function () {
+      if (askModally()) return;
       var active = document.activeElement;
       if (!active || active === document.body || active.disabled) focusBack();
     }, 0);
-  });
-
-  // A move that would end a turn or leave requests waiting answers with a dialog drawn open
-  // (so that it shows even before this script runs): made modal here, its confirming button
-  // focused (autofocus), Escape or "Cancel" closes it.
-  document.addEventListener("htmx:oobAfterSwap", function (event) {
-    var target = event.detail.target;
-    if (!target || target.id !== "fac-confirm") return;
-    var dialog = target.querySelector("dialog");
-    if (!dialog || !dialog.open || !dialog.showModal) return;
-    dialog.close();
-    dialog.addEventListener("close", focusBack); // Escape or "Cancel": back to the move's button
-    dialog.showModal();
   });
 })();
