@@ -27,10 +27,10 @@ PROJECTOR_REGIONS = {
     "projector-join": "projector/_join.html",
 }
 FACILITATOR_REGIONS = {
-    "fac-presence": "facilitator/_presence.html",
     "fac-links": "facilitator/_links.html",
     "fac-agenda": "facilitator/_agenda.html",
     "fac-floor": "facilitator/_floor.html",
+    "fac-presence": "facilitator/_presence.html",
 }
 PARTICIPANT_REGIONS = {"p-topic": "participant/_topic.html"}
 MY_TURN = "p-my-turn"
