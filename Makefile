@@ -10,7 +10,7 @@ POSTGRES_ANSWERS = $(BIN)/python -c 'import sys, sqlalchemy; sqlalchemy.create_e
 	sys.argv[1], connect_args={"connect_timeout": 3}).connect()' '$(POSTGRES_URL)' >/dev/null 2>&1
 
 .PHONY: run run-cluster test lint typecheck pytest pytest-sqlite pytest-postgres services browser \
-	lock upgrade clean i18n catalogues language
+	screenshots lock upgrade clean i18n catalogues language
 
 run: $(STAMP) catalogues
 	$(BIN)/python -m app run
@@ -62,6 +62,11 @@ browser:
 	  echo "Installing Debian's chromium for the browser test"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The README's screenshots (docs/screenshots/*.png), taken afresh in Chromium from the bundled
+# event on a new database; commit them after changing a screen.
+screenshots: $(STAMP) catalogues browser
+	$(BIN)/python -m tests.browser.screenshots
 
 # Every package comes from the lock, at its pinned version and hash; then the project itself.
 # requirements-dev.lock is requirements.lock (what the container installs) and the dev tools.

@@ -15,7 +15,17 @@ from app.language import LanguageChoice
 from app.live.broadcast import from_url, redis_target
 from app.live.hub import Hub
 from app.ratelimit import Limiter, RateLimiter, RedisRateLimiter
-from app.routes import accounts, audit, errors, facilitator, health, participant, projector, ws
+from app.routes import (
+    accounts,
+    audit,
+    errors,
+    facilitator,
+    health,
+    participant,
+    projector,
+    record,
+    ws,
+)
 from app.security import SecurityHeaders
 from app.services.changes import Stale
 
@@ -51,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LanguageChoice, settings=settings)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    for module in (participant, accounts, facilitator, audit, projector, ws, health):
+    for module in (participant, accounts, facilitator, audit, record, projector, ws, health):
         app.include_router(module.router)
     return app
 

@@ -8,6 +8,7 @@ from app.models.countdown import Countdown
 from app.models.event import ActorType, Event, FocusGroup
 from app.models.floor import FloorRequest, TurnKind, TurnStatus
 from app.models.participant import Participant
+from app.models.record import Turn, TurnPause
 from app.models.sign_in import AccountSession, SignInLink
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "Segment",
     "SignInLink",
     "Topic",
+    "Turn",
     "TurnKind",
+    "TurnPause",
     "TurnStatus",
 ]

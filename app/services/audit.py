@@ -53,6 +53,7 @@ ACTIONS = {
     "event.rotate_code": N_("Gave the event a new join code"),
     "event.renew_projector_link": N_("Renewed the projector link"),
     "event.projector_languages": N_("Set the projector's languages"),
+    "record.summary": N_("Wrote the record's summary of a turn"),
 }
 
 # Names that older entries carry and no action records any more: one name said two things.
@@ -126,7 +127,7 @@ def as_csv(entries: Iterable[AuditEntry]) -> str:
             compact_json(entry.after),
             str(entry.version),
         )
-        writer.writerow([_inert(cell) for cell in row])
+        writer.writerow([inert(cell) for cell in row])
     return out.getvalue()
 
 
@@ -146,6 +147,7 @@ def subject_of(thing: FloorRequest | Topic | Segment) -> str:
     return f"{thing.title} (segment {thing.id})"
 
 
-def _inert(cell: str) -> str:
+def inert(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
     # Names and titles are typed by people; a leading quote keeps "=HYPERLINK(...)" as text.
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell

@@ -13,7 +13,7 @@ from app.i18n import N_
 from app.models import Event, FloorRequest, GuidingQuestion, Participant, Topic, TurnKind
 from app.models.agenda import Stage
 from app.models.floor import ACTIVE_STATUSES, TurnStatus
-from app.services import audit, changes, events, participants
+from app.services import audit, changes, events, participants, record
 from app.services.errors import (
     AlreadyOnTheList,
     Forbidden,
@@ -283,6 +283,7 @@ def save_summary(
             raise StageError(N_("This topic is closed; its summaries can no longer be changed."))
         request.summary = summary
         request.summary_updated_at = work.now
+        record.summary_saved(db=db, request=request)
         work.changed_room()
     return request
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.i18n import N_
 from app.models import Countdown, Event
-from app.services import changes, floor
+from app.services import changes, floor, record
 from app.services.clock import epoch_ms
 from app.services.errors import DomainError, InvalidInput
 
@@ -122,6 +122,7 @@ def _clock_change(
         countdown = get(db=db, event_id=work.event.id)
         before = _state(countdown, work.now)
         yield work, countdown
+        record.clock_changed(db=db, countdown=countdown, now=work.now)
         work.changed_room(before=before, after=_state(countdown, work.now))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Event, FloorRequest, Topic
 from app.models.floor import TurnStatus
-from app.services import audit, changes, floor, timer
+from app.services import audit, changes, floor, record, timer
 from app.services.errors import NobodySpeaking, NobodyWaiting, NotWaiting
 
 
@@ -93,6 +93,7 @@ def end_current_turn(*, db: Session, event: Event, now: datetime) -> bool:
         return False
     speaker.status = TurnStatus.DONE
     speaker.finished_at = now
+    record.turn_ended(db=db, event_id=event.id, now=now)
     db.flush()
     return True
 
@@ -116,6 +117,7 @@ def _give_floor(work: changes.Change, topic: Topic, request: FloorRequest) -> No
     request.status = TurnStatus.SPEAKING
     request.called_at = now
     db.flush()
+    record.turn_started(db=db, event=event, request=request, now=now)
     seconds = topic.segment.speaking_seconds or event.speaking_seconds
     timer.give_turn(db=db, event_id=event.id, seconds=seconds, now=now)
     work.changed_room(

@@ -1,38 +1,20 @@
-"""A real Palabra server in a subprocess, and Debian's Chromium driven by Playwright."""
+"""Fixtures of the browser tests: a real Palabra server, Debian's Chromium, the room's screens.
+
+``server`` runs ``python -m app run`` (tests/browser/server.py); ``devices`` opens the screens
+on it (tests/browser/screens.py); ``browser_log`` fails a test on any browser console error.
+"""
 
 from __future__ import annotations
 
-import os
-import re
-import socket
-import subprocess
-import sys
-import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SECRET_KEY = "browser-test-secret-key-that-is-long-enough-0123456789"
-STARTUP_TIMEOUT_S = 20.0
-SHUTDOWN_TIMEOUT_S = 10.0
+from tests.browser.screens import BrowserLog, Devices
+from tests.browser.server import Server, ServerFailed, launch_chromium, running_server
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -43,140 +25,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-class OutputBuffer:
-    """Drains a pipe in a background thread so the server never blocks on a full pipe."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self._lines: list[str] = []
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
-        self._thread.start()
-
-    def _drain(self, stream: IO[str]) -> None:
-        for line in stream:
-            with self._lock:
-                self._lines.append(line)
-
-    def text(self) -> str:
-        with self._lock:
-            return "".join(self._lines)
-
-    def join(self, timeout: float) -> None:
-        self._thread.join(timeout)
-
-
-@dataclass(frozen=True)
-class Server:
-    """A running ``python -m app run`` and the links it printed."""
-
-    base_url: str
-    facilitator_url: str
-    username: str
-    password: str
-    projector_url: str
-    join_code: str
-    output: OutputBuffer
-
-    def url(self, path: str) -> str:
-        return f"{self.base_url}{path}"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def is_healthy(base_url: str) -> bool:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A test that passed fails after all if a page it opened logged an error it did not allow;
+    a test that failed says which errors its pages logged too."""
+    log = getattr(item, "funcargs", {}).get("browser_log")
     try:
-        with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
-def printed_link(output: str, label: str) -> str:
-    """The value printed after ``label:`` by ``python -m app run``."""
-    match = re.search(rf"^\s*{re.escape(label)}:\s+(\S+)\s*$", output, re.MULTILINE)
-    if match is None:
-        raise AssertionError(f"the server did not print {label!r}; its output:\n{output}")
-    return match.group(1)
-
-
-def wait_until_healthy(process: subprocess.Popen[str], base_url: str, output: OutputBuffer) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output.join(timeout=2)
-            pytest.fail(
-                f"the server exited with code {process.returncode} before answering /healthz;"
-                f" its output:\n{output.text()}"
-            )
-        if is_healthy(base_url):
-            return
-        time.sleep(0.1)
-    pytest.fail(
-        f"the server did not answer {base_url}/healthz within {STARTUP_TIMEOUT_S:.0f} s;"
-        f" its output:\n{output.text()}"
-    )
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=SHUTDOWN_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=SHUTDOWN_TIMEOUT_S)
+        result = yield
+    except BaseException as failure:
+        if isinstance(log, BrowserLog) and log.unexpected():
+            failure.add_note(log.describe())
+        raise
+    if isinstance(log, BrowserLog):
+        log.assert_clean()
+    return result
 
 
 @pytest.fixture
 def server(database_url: str) -> Iterator[Server]:
     """``python -m app run`` on a free port with its own database, stopped afterwards."""
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "PALABRA_DATABASE_URL": database_url,
-        "PALABRA_SECRET_KEY": SECRET_KEY,
-        "PALABRA_HOST": "127.0.0.1",
-        "PALABRA_PORT": str(port),
-        # As on a newcomer's machine: the first run makes a facilitator and prints its password.
-        "PALABRA_ENV": "development",
-        "PALABRA_PUBLIC_URL": "",
-        "PYTHONUNBUFFERED": "1",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "run"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-    )
-    assert process.stdout is not None
-    output = OutputBuffer(process.stdout)
     try:
-        wait_until_healthy(process, base_url, output)
-        printed = output.text()  # the links are printed before uvicorn starts serving
-        yield Server(
-            base_url=base_url,
-            facilitator_url=printed_link(printed, "Facilitator console"),
-            username=printed_link(printed, "Username"),
-            password=printed_link(printed, "Password (shown once)"),
-            projector_url=printed_link(printed, "Projector"),
-            join_code=printed_link(printed, "Join code"),
-            output=output,
-        )
-    finally:
-        stop(process)
-        output.join(timeout=SHUTDOWN_TIMEOUT_S)
-        print(f"--- output of python -m app run ---\n{output.text()}")  # shown if a test fails
+        with running_server(database_url) as running:
+            try:
+                yield running
+            finally:
+                # Shown if the test fails.
+                print(f"--- output of python -m app run ---\n{running.output.text()}")
+    except ServerFailed as failure:
+        pytest.fail(str(failure))
 
 
 # Package scope, not session: while Playwright's sync API is open it keeps an asyncio loop
@@ -185,16 +61,63 @@ def server(database_url: str) -> Iterator[Server]:
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless. Missing Chromium is a failure: ``make test`` installs it."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (`make browser` does it)"
-            " before running the browser tests."
-        )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        try:
+            browser = launch_chromium(playwright)
+        except FileNotFoundError as missing:
+            pytest.fail(str(missing))
         try:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(autouse=True)
+def browser_log(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> BrowserLog:
+    """The console errors and page errors of every page the test opens in ``browser``.
+
+    Contexts from ``devices`` are named after their device; those a test makes itself with
+    ``browser.new_context()`` or ``browser.new_page()`` are watched too, as "context N". Any
+    error fails the test once its body has passed; ``browser_log.errors`` lists what was seen,
+    and ``browser_log.allow(regex)`` expects an error (say why where you call it).
+    """
+    log = BrowserLog()
+    if "browser" in request.fixturenames:
+        browser: Browser = request.getfixturevalue("browser")
+        new_context, new_page = browser.new_context, browser.new_page
+
+        def watched_context(*args: Any, **kwargs: Any) -> BrowserContext:
+            context = new_context(*args, **kwargs)
+            log.watch(context, f"context {len(log.names) + 1}")
+            return context
+
+        def watched_page(*args: Any, **kwargs: Any) -> Page:
+            page = new_page(*args, **kwargs)
+            log.watch(page.context, f"context {len(log.names) + 1}")
+            return page
+
+        monkeypatch.setattr(browser, "new_context", watched_context)
+        monkeypatch.setattr(browser, "new_page", watched_page)
+    return log
+
+
+@pytest.fixture
+def devices(browser: Browser, server: Server, browser_log: BrowserLog) -> Iterator[Devices]:
+    """Opens the room's screens on ``server``: ``devices.facilitator()``, ``.phone(…)``, ``.projector()``."""
+    opened = Devices(browser, server, browser_log)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def facilitator(devices: Devices) -> Page:
+    """The facilitator console at 1366x768, signed in through /login."""
+    return devices.facilitator()
+
+
+@pytest.fixture
+def projector(devices: Devices) -> Page:
+    """The projector page at 1280x720."""
+    return devices.projector()

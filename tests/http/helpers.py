@@ -131,6 +131,7 @@ def fill(path: str, event: Event) -> str:
         "segment_id": str(event.segments[0].id),
         "topic_id": str(topic.id),
         "request_id": "1",
+        "turn_id": "1",
         "action": "open",
         "state": "close",
         "code": event.join_code,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.models import FloorRequest, TurnKind
+from app.models import FloorRequest, Turn, TurnKind
 from app.models.floor import TurnStatus
 from app.services import floor
 from app.services.floor import active_request
@@ -64,3 +64,51 @@ def test_a_request_the_schema_refuses_as_a_repeat_returns_the_one_it_kept(
     monkeypatch.setattr(floor, "active_request", first_look_misses)
     again = make_request(db, event, ana, kind=TurnKind.REPLY)
     assert (again.id, looks) == (first.id, 2)
+
+
+def _turn_of(db: Session, request: FloorRequest, started: float) -> Turn:
+    return Turn(
+        event_id=request.event_id,
+        segment_id=request.topic.segment_id,
+        topic_id=request.topic_id,
+        floor_request_id=request.id,
+        participant_id=request.participant_id,
+        kind=request.kind,
+        requested_at=request.requested_at,
+        started_at=at(started),
+    )
+
+
+def test_two_turns_on_the_floor_at_once_are_refused(db: Session) -> None:
+    event = make_event(db)
+    open_first_topic(db, event)
+    a = make_request(db, event, make_participant(db, event, "A"))
+    b = make_request(db, event, make_participant(db, event, "B"))
+    db.add(_turn_of(db, a, 10))
+    db.flush()
+    db.add(_turn_of(db, b, 20))
+    with pytest.raises(IntegrityError):
+        db.flush()
+
+
+def test_one_request_is_given_the_floor_once(db: Session) -> None:
+    event = make_event(db)
+    open_first_topic(db, event)
+    a = make_request(db, event, make_participant(db, event, "A"))
+    first = _turn_of(db, a, 10)
+    first.ended_at = at(20)
+    db.add(first)
+    db.flush()
+    db.add(_turn_of(db, a, 30))
+    with pytest.raises(IntegrityError):
+        db.flush()
+
+
+def test_a_turn_cannot_end_before_it_started(db: Session) -> None:
+    event = make_event(db)
+    open_first_topic(db, event)
+    turn = _turn_of(db, make_request(db, event, make_participant(db, event, "A")), 10)
+    turn.ended_at = at(5)
+    db.add(turn)
+    with pytest.raises(IntegrityError):
+        db.flush()
