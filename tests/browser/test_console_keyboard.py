@@ -4,14 +4,10 @@ question a move of the agenda asks, and the list, clock and "Add a speaker" in v
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
-if TYPE_CHECKING:
-    from tests.browser.conftest import Server
+from tests.browser.screens import Devices, assert_accessible, sign_in
 
 TIMEOUT_MS = 10_000
 LAPTOP: ViewportSize = {"width": 1366, "height": 768}
@@ -34,26 +30,18 @@ def settled(page: Page) -> None:
 
 
 @pytest.fixture
-def console(browser: Browser, server: Server) -> Iterator[tuple[Page, list[str]]]:
-    """A signed-in console at 1366 by 768 with the first topic open, and the errors it logs."""
-    context = browser.new_context(viewport=LAPTOP)
-    context.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    context.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    context.on("weberror", lambda error: errors.append(str(error.error)))
+def console(devices: Devices) -> Page:
+    """A signed-in console at 1366 by 768 with the first topic open, its socket's snapshot
+    in. (Errors any page logs fail the test: tests/browser/conftest.py.)"""
+    context = devices.context("console", viewport=LAPTOP)
     context.add_init_script(COUNT_SOCKET_MESSAGES)
     page = context.new_page()
-    page.goto(server.facilitator_url)
-    page.get_by_label("Username").fill(server.username)
-    page.get_by_label("Password").fill(server.password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(server.facilitator_url)
+    sign_in(page, devices.server)
+    settled(page)
+    assert_accessible(page, where="console, nothing open")
     page.get_by_role("button", name="Next topic").click()
     expect(page.locator("#fac-floor .open-topic")).not_to_be_empty()
-    try:
-        yield page, errors
-    finally:
-        context.close()
+    return page
 
 
 def add_from_the_room(page: Page, name: str) -> None:
@@ -75,9 +63,9 @@ def focused(page: Page) -> str:
 
 
 def test_call_next_is_one_skip_link_away_and_within_the_first_tab_stops(
-    console: tuple[Page, list[str]],
+    console: Page,
 ) -> None:
-    page, errors = console
+    page = console
     page.reload()
     settled(page)
     page.keyboard.press("Tab")
@@ -96,13 +84,12 @@ def test_call_next_is_one_skip_link_away_and_within_the_first_tab_stops(
             break
     assert stops[-1].startswith("Call next speaker"), stops
     assert len(stops) <= 8, stops
-    assert errors == []
 
 
 def test_shortcuts_run_the_clock_and_never_fire_while_typing(
-    console: tuple[Page, list[str]],
+    console: Page,
 ) -> None:
-    page, errors = console
+    page = console
     expect(page.locator(".shortcuts")).to_be_visible()
     for name in SPEAKERS[:2]:
         add_from_the_room(page, name)
@@ -130,13 +117,13 @@ def test_shortcuts_run_the_clock_and_never_fire_while_typing(
     expect(page.locator("#fac-floor p.speaker")).to_have_text("Nobody has the floor.")
     page.keyboard.press("n")
     expect(page.locator("#fac-floor .speaker .who")).to_have_text(SPEAKERS[1])
-    assert errors == []
+    assert_accessible(page, where="console, a speaker with the clock running")
 
 
 def test_next_topic_asks_first_and_the_question_works_from_the_keyboard(
-    console: tuple[Page, list[str]],
+    console: Page,
 ) -> None:
-    page, errors = console
+    page = console
     for name in SPEAKERS[:5]:
         add_from_the_room(page, name)
     page.locator("#fac-floor").focus()
@@ -152,6 +139,7 @@ def test_next_topic_asks_first_and_the_question_works_from_the_keyboard(
     expect(dialog).to_contain_text(f"{SPEAKERS[0]}'s turn ends.")
     expect(dialog).to_contain_text("4 waiting requests stay on the closed topic.")
     assert focused(page) == "Yes, next topic"
+    assert_accessible(page, where="console, asking before the next topic")
     page.keyboard.press("n")  # a shortcut does not act behind the question
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
@@ -165,7 +153,6 @@ def test_next_topic_asks_first_and_the_question_works_from_the_keyboard(
     expect(page.locator("#fac-floor .open-topic")).not_to_have_text(topic)
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.locator("#fac-floor p.speaker")).to_have_text("Nobody has the floor.")
-    assert errors == []
 
 
 def in_view(page: Page, selector: str) -> bool:
@@ -180,18 +167,38 @@ def in_view(page: Page, selector: str) -> bool:
 
 
 def test_at_1366_by_768_the_list_the_clock_and_adding_a_speaker_are_in_view_with_six_waiting(
-    console: tuple[Page, list[str]],
+    console: Page,
 ) -> None:
-    page, errors = console
+    page = console
     for name in SPEAKERS:
         add_from_the_room(page, name)
     page.locator("#fac-floor").focus()
     page.keyboard.press("n")
     expect(page.locator("#fac-floor .queue tbody tr")).to_have_count(6)
     page.evaluate("window.scrollTo(0, 0)")
+    assert_accessible(page, where="console, six waiting")
     assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
     for selector in ("#fac-floor [data-countdown]", "#fac-floor .queue",
                      "#fac-add-speaker h2", "#fac-add-speaker button",
                      "#fac-presence"):  # fmt: skip
         assert in_view(page, selector), selector
-    assert errors == []
+
+
+def test_a_skip_and_a_removal_show_their_undo_and_the_audit_log_reads(console: Page) -> None:
+    page = console
+    for name in SPEAKERS[:3]:
+        add_from_the_room(page, name)
+    row = page.locator("#fac-floor .queue tbody tr")
+    row.filter(has_text=SPEAKERS[0]).get_by_role("button", name="Skip").click()
+    expect(page.locator("#fac-floor .taken-off")).to_contain_text(f"Skipped: {SPEAKERS[0]}")
+    row.filter(has_text=SPEAKERS[1]).get_by_role("button", name="Remove").click()
+    expect(page.locator("#fac-floor .taken-off")).to_contain_text(f"Removed: {SPEAKERS[1]}")
+    assert_accessible(page, where="console, one skipped and one removed")
+    page.get_by_role("button", name=f"Undo removing {SPEAKERS[1]}").click()
+    expect(row.first).to_contain_text(SPEAKERS[1])
+    page.get_by_role("button", name=f"Put back {SPEAKERS[0]}").click()
+    expect(row.first).to_contain_text(SPEAKERS[0])
+    expect(page.locator("#fac-floor .taken-off")).to_have_count(0)
+    page.goto(page.url.split("#")[0] + "/audit")
+    expect(page.locator("main")).to_contain_text("Undid a removal")
+    assert_accessible(page, where="audit log")
