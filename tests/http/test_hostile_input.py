@@ -689,6 +689,12 @@ def test_every_value_for_a_speaker_added_from_the_room_is_stored_clean_and_shown
     event = room_with_an_open_topic(client)
     # Two waiting: the baseline console has the buttons that move a line too.
     client.post(f"/f/{event.slug}/floor/add", data={**BENIGN, "name": "Otra"}, headers=HTMX)
+    # And one taken off the list: the console lists those it may put back from then on.
+    added_then_removed = client.post(
+        f"/f/{event.slug}/floor/add", data={**BENIGN, "name": "Tercera"}, headers=HTMX
+    )
+    removed = re.findall(r'id="request-(\d+)"', added_then_removed.text)[-1]
+    client.post(f"/f/{event.slug}/floor/{removed}/remove", headers=HTMX)
     response = client.post(f"/f/{event.slug}/floor/add", data=BENIGN, headers=HTMX)
     assert response.status_code == 200
     baseline_console = Page(response.text)
