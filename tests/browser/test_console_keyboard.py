@@ -138,17 +138,18 @@ def test_next_topic_asks_first_and_the_question_works_from_the_keyboard(
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text(f"{SPEAKERS[0]}'s turn ends.")
     expect(dialog).to_contain_text("4 waiting requests stay on the closed topic.")
-    assert focused(page) == "Yes, next topic"
+    expect(dialog.get_by_role("button", name="Yes, next topic")).to_be_focused()
     assert_accessible(page, where="console, asking before the next topic")
     page.keyboard.press("n")  # a shortcut does not act behind the question
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
-    assert focused(page) == "Next topic"
+    expect(next_topic).to_be_focused()
     expect(page.locator("#fac-floor .open-topic")).to_have_text(topic)
     expect(page.locator("#fac-floor .speaker .who")).to_have_text(SPEAKERS[0])
 
     page.keyboard.press("Enter")
     expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Yes, next topic")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#fac-floor .open-topic")).not_to_have_text(topic)
     expect(page.get_by_role("dialog")).to_have_count(0)
