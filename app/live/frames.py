@@ -6,12 +6,13 @@ and only when it changed; htmx swaps it by its id.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
 from app.i18n import DEFAULT_LOCALE, LANGUAGES
-from app.services import events
+from app.services import events, floor
 from app.services.clock import epoch_ms, utcnow
 from app.services.screens import MyTurn, Room
 from app.templating import render
@@ -29,6 +30,7 @@ FACILITATOR_REGIONS = {
     "fac-links": "facilitator/_links.html",
     "fac-agenda": "facilitator/_agenda.html",
     "fac-floor": "facilitator/_floor.html",
+    "fac-presence": "facilitator/_presence.html",
 }
 PARTICIPANT_REGIONS = {"p-topic": "participant/_topic.html"}
 MY_TURN = "p-my-turn"
@@ -73,11 +75,22 @@ def projector(room: Room, *, base_url: str) -> Frame:
     return _regions(PROJECTOR_REGIONS, **context)
 
 
-def facilitator_context(room: Room, *, base_url: str) -> dict[str, Any]:
-    """What the console's regions are drawn from: the room, where its actions post, and its
-    links (the projector's with its key, the phones' join link) and projector languages."""
+@dataclass(frozen=True)
+class Presence:
+    """The phones and projectors with a live socket open on this worker (the hub's count)."""
+
+    phones: int = 0
+    projectors: int = 0
+
+
+def facilitator_context(room: Room, *, base_url: str, presence: Presence) -> dict[str, Any]:
+    """What the console's regions are drawn from: the room, where its actions post, its
+    links (the projector's with its key, the phones' join link) and projector languages,
+    the requests it may put back, and the screens connected."""
     return {
         "room": room,
+        "presence": presence,
+        "taken_off": floor.taken_off(room.latest_requests),
         "base": facilitator_base(room),
         "links": {
             "projector": f"/projector/{room.event.slug}?key={room.event.projector_token}",
@@ -88,8 +101,9 @@ def facilitator_context(room: Room, *, base_url: str) -> dict[str, Any]:
     }
 
 
-def facilitator(room: Room, *, locale: str, base_url: str) -> Frame:
-    return _regions(FACILITATOR_REGIONS, locale, **facilitator_context(room, base_url=base_url))
+def facilitator(room: Room, *, locale: str, base_url: str, presence: Presence) -> Frame:
+    context = facilitator_context(room, base_url=base_url, presence=presence)
+    return _regions(FACILITATOR_REGIONS, locale, **context)
 
 
 def participant_room(room: Room, *, locale: str) -> Frame:

@@ -57,6 +57,8 @@ class Hub:
         self._connections: dict[int, set[Connection]] = defaultdict(set)
         self._screens: dict[str, set[Connection]] = defaultdict(set)
         self._changed: set[int] = set()
+        # Events whose consoles are to be told that a phone or projector came or went.
+        self._presence_changed: set[int] = set()
         self._newcomers: dict[int, set[Connection]] = defaultdict(set)
         self._refreshing: dict[int, asyncio.Task[None]] = {}
         self._closing: set[asyncio.Task[None]] = set()
@@ -99,6 +101,7 @@ class Hub:
         if connection.screen is not None:
             self._screens[connection.screen].add(connection)
         self._newcomers[connection.event_id].add(connection)
+        self._presence_moved(connection)
         self._schedule(connection.event_id)
 
     def disconnect(self, connection: Connection) -> None:
@@ -113,6 +116,30 @@ class Hub:
             same_page.discard(connection)
             if not same_page:
                 self._screens.pop(connection.screen, None)
+        if self._presence_moved(connection):
+            self._schedule(connection.event_id)
+
+    def presence(self, event_id: int) -> frames.Presence:
+        """How many phones and projectors of the event have a socket open on this worker.
+
+        With several workers each hub knows only its own sockets: the console says so.
+        Routes ask from their threads: the sockets are copied in one step before counting.
+        """
+        sockets = tuple(self._connections.get(event_id, ()))
+        return frames.Presence(
+            phones=sum(1 for c in sockets if c.view == PARTICIPANT),
+            projectors=sum(1 for c in sockets if c.view == PROJECTOR),
+        )
+
+    def _presence_moved(self, connection: Connection) -> bool:
+        """A phone or projector came or went: the event's open consoles show it (True)."""
+        if connection.view == FACILITATOR:
+            return False
+        consoles = self._connections.get(connection.event_id, ())
+        if not any(c.view == FACILITATOR for c in consoles):
+            return False
+        self._presence_changed.add(connection.event_id)
+        return True
 
     def answered(
         self, event_id: int, screen: str, version: int, regions: Mapping[str, str]
@@ -161,11 +188,19 @@ class Hub:
         """Render and deliver until nothing is pending; what arrives meanwhile coalesces."""
         failures = 0
         try:
-            while event_id in self._changed or self._newcomers.get(event_id):
+            while (
+                event_id in self._changed
+                or self._newcomers.get(event_id)
+                or event_id in self._presence_changed
+            ):
                 changed = event_id in self._changed
                 self._changed.discard(event_id)
                 newcomers = self._newcomers.pop(event_id, set())
-                targets = list(self._connections.get(event_id, ()) if changed else newcomers)
+                sockets = self._connections.get(event_id, set())
+                if event_id in self._presence_changed:
+                    self._presence_changed.discard(event_id)
+                    newcomers |= {c for c in sockets if c.view == FACILITATOR}
+                targets = list(sockets if changed else newcomers)
                 if not targets:
                     continue
                 try:
@@ -188,6 +223,7 @@ class Hub:
 
     def _render(self, event_id: int, sockets: list[Connection]) -> Rendered:
         """Read the room once and draw each frame these sockets need once (worker thread)."""
+        presence = self.presence(event_id)
         with self.database.reading() as db:
             room = screens.room(db=db, event_id=event_id)
             signed_in = (
@@ -204,7 +240,7 @@ class Hub:
         for c in sockets:
             view_key = (c.view, c.locale)
             if view_key not in rendered.views:
-                frame = self._render_view(room, c.view, c.locale)
+                frame = self._render_view(room, c.view, c.locale, presence)
                 rendered.views[view_key] = {r: Fragment.of(text) for r, text in frame.items()}
             if c.view == PARTICIPANT:
                 mine = c.participant_id if c.participant_id in room.latest_requests else None
@@ -215,11 +251,15 @@ class Hub:
                     rendered.personal[key] = Fragment.of(text)
         return rendered
 
-    def _render_view(self, room: screens.Room, view: str, locale: str) -> frames.Frame:
+    def _render_view(
+        self, room: screens.Room, view: str, locale: str, presence: frames.Presence
+    ) -> frames.Frame:
         if view == PROJECTOR:
             return frames.projector(room, base_url=self.base_url)
         if view == FACILITATOR:
-            return frames.facilitator(room, locale=locale, base_url=self.base_url)
+            return frames.facilitator(
+                room, locale=locale, base_url=self.base_url, presence=presence
+            )
         return frames.participant_room(room, locale=locale)
 
     def _deliver(self, sockets: list[Connection], rendered: Rendered) -> None:

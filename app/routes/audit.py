@@ -23,7 +23,7 @@ def audit_log(request: Request, event: FacilitatedEvent, db: ReadDb, locale: Loc
         locale=locale,
         event=event,
         entries=audit.entries(db=db, event_id=event.id),
-        action_labels=audit.ACTIONS,
+        action_labels=audit.LABELS,
         as_json=audit.compact_json,
     )
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
-from app.csrf import require_token
-from app.i18n import LANGUAGES, translate
+from app.csrf import require_token, token_of
+from app.i18n import LANGUAGES, N_, translate
 from app.live import frames
+from app.live.hub import Hub
 from app.models import Event, TurnKind
 from app.routes.deps import (
     OPTIONAL_ID,
@@ -38,23 +40,57 @@ from app.routes.deps import (
     locale_for,
     optional_id,
 )
-from app.routes.responses import answered, done, flash, html_router, page
+from app.routes.responses import answered, done, flash, html_router, is_htmx, page
 from app.services import agenda, events, floor, screens, timer, turns
 from app.services.changes import Stale
 from app.services.clock import epoch_ms
+from app.templating import clock, render
 
 router = html_router(prefix="/f/{slug}", dependencies=[Depends(require_token)])
+
+# Every answer to a console's action clears the question a move asked, if one is open.
+NO_QUESTION = '<div id="fac-confirm" hx-swap-oob="true"></div>'
+
 
 # Each action names what it depends on as the console drew it (app/services/changes.py):
 # it is refused only when that changed, never because something else in the room did.
 
 
+def agreement(
+    confirmed: Annotated[Literal["", "true"], Form()] = "",
+    ending: Annotated[str, Form(max_length=20, pattern=OPTIONAL_ID)] = "",
+) -> agenda.Agreed | None:
+    """``confirmed``: sent by the confirmation of a move that ends something; ``ending``: the
+    request whose turn it said would end (empty: nobody's)."""
+    return agenda.Agreed(speaker=optional_id(ending)) if confirmed == "true" else None
+
+
+Agreement = Annotated[agenda.Agreed | None, Depends(agreement)]
+
+# What each move of the agenda asks before it ends a turn or leaves requests waiting.
+QUESTIONS = {
+    "next_topic": (N_("Move on to the next topic?"), N_("Yes, next topic")),
+    "open_topic": (N_("Open this topic instead?"), N_("Yes, open it")),
+    "close_topic": (N_("Close this topic?"), N_("Yes, close it")),
+    "open_segment": (N_("Open this segment instead?"), N_("Yes, open it")),
+    "close_segment": (N_("Close this segment?"), N_("Yes, close it")),
+}
+
+
 @router.post("/topics/next")
 def next_topic(
-    request: Request, event: FacilitatedEvent, db: ActingDb, locale: Locale, topic: SeenTopic
+    request: Request,
+    event: FacilitatedEvent,
+    db: ActingDb,
+    locale: Locale,
+    topic: SeenTopic,
+    agreed: Agreement,
 ) -> Response:
-    agenda.next_topic(db=db, event=event, seen_topic=topic)
-    return _console_changed(request, event, locale)
+    """A move that would end a turn or leave requests waiting answers what it would end and
+    asks first (a dialog for htmx, a page for a plain form post); its confirmation posts
+    again with ``confirmed``. The same for every move of the agenda below."""
+    move = partial(agenda.next_topic, db=db, event=event, seen_topic=topic)
+    return _moving(request, event, db, locale, "next_topic", move, agreed, {"topic": topic})
 
 
 @router.post("/floor/next")
@@ -131,7 +167,9 @@ def console(
         socket_path=f"/ws/facilitator/{event.slug}",
         server_now_ms=epoch_ms(room.now),
         account=account,
-        **frames.facilitator_context(room, base_url=settings.base_url),
+        **frames.facilitator_context(
+            room, base_url=settings.base_url, presence=_presence(request, event)
+        ),
     )
 
 
@@ -144,9 +182,24 @@ def segment_speaking_time(
     locale: Locale,
     speaking_time: SegmentSpeakingTimeField = "",
 ) -> Response:
-    """Empty: the segment takes the event's speaking time again."""
+    """Empty: the segment takes the event's speaking time again. The answer says what is set."""
     agenda.set_speaking_time(db=db, event=event, speaking_time=speaking_time, segment_id=segment_id)
-    return _console_changed(request, event, locale)
+
+    def said(room: screens.Room) -> str:
+        segment = next(s for s in room.event.segments if s.id == segment_id)
+        if segment.speaking_seconds is None:
+            return translate(
+                locale,
+                N_("Segment {number} takes the event's speaking time, {time}."),
+                {"number": segment.number, "time": clock(room.event.speaking_seconds * 1000)},
+            )
+        return translate(
+            locale,
+            N_("Speaking time in segment {number}: {time}."),
+            {"number": segment.number, "time": clock(segment.speaking_seconds * 1000)},
+        )
+
+    return _console_changed(request, event, locale, said=said)
 
 
 @router.post("/segments/{segment_id}/open")
@@ -157,18 +210,27 @@ def open_segment(
     db: ActingDb,
     locale: Locale,
     segment: SeenSegment,
+    agreed: Agreement,
 ) -> Response:
     """``segment``: the segment the console showed open, which this one replaces."""
-    agenda.open_segment(db=db, event=event, segment_id=segment_id, seen_segment=segment)
-    return _console_changed(request, event, locale)
+    move = partial(
+        agenda.open_segment, db=db, event=event, segment_id=segment_id, seen_segment=segment
+    )
+    seen = {"segment": segment}
+    return _moving(request, event, db, locale, "open_segment", move, agreed, seen)
 
 
 @router.post("/segments/{segment_id}/close")
 def close_segment(
-    request: Request, segment_id: Id, event: FacilitatedEvent, db: ActingDb, locale: Locale
+    request: Request,
+    segment_id: Id,
+    event: FacilitatedEvent,
+    db: ActingDb,
+    locale: Locale,
+    agreed: Agreement,
 ) -> Response:
-    agenda.close_segment(db=db, event=event, segment_id=segment_id)
-    return _console_changed(request, event, locale)
+    move = partial(agenda.close_segment, db=db, event=event, segment_id=segment_id)
+    return _moving(request, event, db, locale, "close_segment", move, agreed, {})
 
 
 @router.post("/topics/{topic_id}/open")
@@ -179,18 +241,24 @@ def open_topic(
     db: ActingDb,
     locale: Locale,
     topic: SeenTopic,
+    agreed: Agreement,
 ) -> Response:
     """``topic``: the topic the console showed open, which this one replaces."""
-    agenda.open_topic(db=db, event=event, topic_id=topic_id, seen_topic=topic)
-    return _console_changed(request, event, locale)
+    move = partial(agenda.open_topic, db=db, event=event, topic_id=topic_id, seen_topic=topic)
+    return _moving(request, event, db, locale, "open_topic", move, agreed, {"topic": topic})
 
 
 @router.post("/topics/{topic_id}/close")
 def close_topic(
-    request: Request, topic_id: Id, event: FacilitatedEvent, db: ActingDb, locale: Locale
+    request: Request,
+    topic_id: Id,
+    event: FacilitatedEvent,
+    db: ActingDb,
+    locale: Locale,
+    agreed: Agreement,
 ) -> Response:
-    agenda.close_topic(db=db, event=event, topic_id=topic_id)
-    return _console_changed(request, event, locale)
+    move = partial(agenda.close_topic, db=db, event=event, topic_id=topic_id)
+    return _moving(request, event, db, locale, "close_topic", move, agreed, {})
 
 
 @router.post("/speaking-time")
@@ -319,13 +387,70 @@ for name, change in (("skip", floor.skip), ("remove", floor.remove), ("put-back"
     router.add_api_route(f"/floor/{{request_id}}/{name}", _on_waiting(change), methods=["POST"])
 
 
-def _console_changed(request: Request, event: Event, locale: str) -> Response:
+def _moving(
+    request: Request,
+    event: Event,
+    db: Session,
+    locale: str,
+    kind: str,
+    move: Callable[..., object],
+    agreed: agenda.Agreed | None,
+    seen: dict[str, int | None],
+) -> Response:
+    """Make a move of the agenda, or ask first what it would end (``agenda.ending``)."""
+    try:
+        move(ask_first=True, agreed=agreed)
+    except agenda.AskFirst as asked:
+        question, proceed = QUESTIONS[kind]
+        ending = asked.ending
+        fields: dict[str, object] = {name: "" if v is None else v for name, v in seen.items()}
+        fields |= {"confirmed": "true", "ending": ending.speaker.id if ending.speaker else ""}
+        context: dict[str, Any] = {
+            "event": event,
+            "base": f"/f/{event.slug}",
+            "action": request.url.path,
+            "question": question,
+            "proceed": proceed,
+            "ending": ending,
+            "fields": fields,
+        }
+        if is_htmx(request):
+            html = render(
+                "facilitator/_confirm.html",
+                locale=locale,
+                csrf_token=token_of(request),
+                oob=True,
+                **context,
+            )
+            db.rollback()
+            return HTMLResponse(html + flash("", locale=locale))
+        answer = page(request, "facilitator/confirm.html", locale=locale, **context)
+        db.rollback()
+        return answer
+    return _console_changed(request, event, locale)
+
+
+def _console_changed(
+    request: Request,
+    event: Event,
+    locale: str,
+    said: Callable[[screens.Room], str] | None = None,
+) -> Response:
+    """The fresh console regions; ``said`` tells, from the room now, what the action did."""
     with database_of(request).reading() as db:
         room = screens.room(db=db, event_id=event.id)
-        frame = frames.facilitator(room, locale=locale, base_url=_base_url(request))
+        message = said(room) if said is not None else ""
+        frame = frames.facilitator(
+            room, locale=locale, base_url=_base_url(request), presence=_presence(request, event)
+        )
     answered(request, event_id=event.id, version=room.version, regions=frame)
-    regions = frames.joined(frame) + flash("", locale=locale)
+    regions = frames.joined(frame) + flash(message, locale=locale) + NO_QUESTION
     return done(request, regions=regions, then=f"/f/{event.slug}")
+
+
+def _presence(request: Request, event: Event) -> frames.Presence:
+    hub: Hub = request.app.state.hub
+    return hub.presence(event.id)
 
 
 def _base_url(request: Request) -> str:
@@ -345,7 +470,9 @@ def _fresh_console(request: Request, error: Exception) -> Response:
         event = events.get_by_slug(db=db, slug=request.path_params["slug"])
         room = screens.room(db=db, event_id=event.id)
     message = translate(locale, error.message_id, error.params)
-    frame = frames.facilitator(room, locale=locale, base_url=_base_url(request))
+    frame = frames.facilitator(
+        room, locale=locale, base_url=_base_url(request), presence=_presence(request, event)
+    )
     answered(request, event_id=event.id, version=room.version, regions=frame)
-    regions = frames.joined(frame)
+    regions = frames.joined(frame) + NO_QUESTION
     return HTMLResponse(regions + flash(message, locale=locale, level="error"), status_code=409)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,9 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.i18n import N_
-from app.models import ActorType, Countdown, Event, FocusGroup, GuidingQuestion, Segment, Topic
+from app.models import (
+    ActorType,
+    Countdown,
+    Event,
+    FloorRequest,
+    FocusGroup,
+    GuidingQuestion,
+    Segment,
+    Topic,
+)
 from app.models.agenda import Stage
-from app.services import audit, changes, events, timer, turns
+from app.services import audit, changes, events, floor, timer, turns
 from app.services.agenda_file import AgendaSpec, TopicTranslation, parse_speaking_time
 from app.services.clock import utcnow
 from app.services.errors import DomainError, InvalidInput, NotFound, StageError
@@ -24,6 +34,47 @@ from app.services.text import SPACE
 
 class EventExists(DomainError):
     message = N_("An event with the address {slug} is already loaded.")
+
+
+@dataclass(frozen=True)
+class Ending:
+    """What a move of the agenda ends: the turn of whoever speaks, and the requests left
+    waiting on the topic it closes (they stay there, on the closed topic)."""
+
+    topic: Topic | None
+    speaker: FloorRequest | None = None
+    waiting: int = 0
+
+    def __bool__(self) -> bool:
+        return self.speaker is not None or self.waiting > 0
+
+    def audited(self) -> dict[str, Any]:
+        """For the audit entry's "after": whose turn ended, how many stayed waiting."""
+        ended: dict[str, Any] = {}
+        if self.speaker is not None:
+            ended["ended_turn"] = audit.subject_of(self.speaker)
+        if self.waiting:
+            ended["left_waiting"] = self.waiting
+        return ended
+
+
+@dataclass(frozen=True)
+class Agreed:
+    """The facilitator was told what a move ends and agreed to it: ``speaker`` is the request
+    whose turn they agreed to end (None: nobody was speaking)."""
+
+    speaker: int | None
+
+
+class AskFirst(Exception):
+    """The move would end what its facilitator has not agreed to: ask them first.
+
+    Not a refusal: nothing changed, and the same move with ``Agreed`` goes through.
+    """
+
+    def __init__(self, ending: Ending) -> None:
+        super().__init__("ask first")
+        self.ending = ending
 
 
 DEFAULT_SPEAKING_SECONDS = 180
@@ -139,35 +190,48 @@ def open_segment(
     event: Event,
     segment_id: int,
     seen_segment: int | None,
+    ask_first: bool = False,
+    agreed: Agreed | None = None,
     now: datetime | None = None,
 ) -> None:
     """Make this the segment the room is in; the segment that was open is closed.
 
     ``seen_segment`` is the open segment the console showed (None: none): a segment opened
     since by someone else is not closed by this click (``Stale``). Opening the open segment
-    changes nothing.
+    changes nothing. ``ask_first`` and ``agreed``: see ``ending``.
     """
     with changes.change(db=db, event=event, action="agenda.open_segment", now=now) as work:
         segment = _segment(db, work.event, segment_id)
         work.expect(seen_segment, _open_segment_id(work.event))
         if segment.stage is not Stage.OPEN:
+            ending = _ask_first(work, ask_first, agreed)
             before = _position(db, work.event, segment)
             _close_open_segment(db, work.event, work.now)
             segment.stage = Stage.OPEN
-            _moved(work, segment, before)
+            _moved(work, segment, before, ending)
 
 
 def close_segment(
-    *, db: Session, event: Event, segment_id: int, now: datetime | None = None
+    *,
+    db: Session,
+    event: Event,
+    segment_id: int,
+    ask_first: bool = False,
+    agreed: Agreed | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """Close a segment and whichever of its topics is open. ``StageError`` if not open."""
+    """Close a segment and whichever of its topics is open. ``StageError`` if not open.
+
+    ``ask_first`` and ``agreed``: see ``ending``.
+    """
     with changes.change(db=db, event=event, action="agenda.close_segment", now=now) as work:
         segment = _segment(db, work.event, segment_id)
         if segment.stage is not Stage.OPEN:
             raise StageError(N_("That segment is not open."))
+        ending = _ask_first(work, ask_first, agreed)
         before = _position(db, work.event, segment)
         _close_open_segment(db, work.event, work.now)
-        _moved(work, segment, before)
+        _moved(work, segment, before, ending)
 
 
 def open_topic(
@@ -176,44 +240,64 @@ def open_topic(
     event: Event,
     topic_id: int,
     seen_topic: int | None,
+    ask_first: bool = False,
+    agreed: Agreed | None = None,
     now: datetime | None = None,
 ) -> None:
     """Open a topic for requests; its segment opens with it, and the open topic closes.
 
     ``seen_topic`` is the open topic the console showed (None: none); a topic opened since
-    by someone else is not closed by this click (``Stale``).
+    by someone else is not closed by this click (``Stale``). ``ask_first`` and ``agreed``:
+    see ``ending``.
     """
     with changes.change(db=db, event=event, action="agenda.open_topic", now=now) as work:
         topic = _topic(db, work.event, topic_id)
         _expect_open_topic(work, seen_topic)
         if topic.stage is not Stage.OPEN:
+            ending = _ask_first(work, ask_first, agreed)
             before = _position(db, work.event, topic)
             _open(db, work.event, topic, work.now)
-            _moved(work, topic, before)
+            _moved(work, topic, before, ending)
 
 
-def close_topic(*, db: Session, event: Event, topic_id: int, now: datetime | None = None) -> None:
+def close_topic(
+    *,
+    db: Session,
+    event: Event,
+    topic_id: int,
+    ask_first: bool = False,
+    agreed: Agreed | None = None,
+    now: datetime | None = None,
+) -> None:
     """Close a topic: the speaker, if any, finishes and the list stops taking requests.
 
     Raises ``StageError`` if the topic is not open (a second click closes nothing more).
+    ``ask_first`` and ``agreed``: see ``ending``.
     """
     with changes.change(db=db, event=event, action="agenda.close_topic", now=now) as work:
         topic = _topic(db, work.event, topic_id)
         if topic.stage is not Stage.OPEN:
             raise StageError(N_("That topic is not open."))
+        ending = _ask_first(work, ask_first, agreed)
         before = _position(db, work.event, topic)
         _close_topic(db, work.event, topic, work.now)
-        _moved(work, topic, before)
+        _moved(work, topic, before, ending)
 
 
 def next_topic(
-    *, db: Session, event: Event, seen_topic: int | None, now: datetime | None = None
+    *,
+    db: Session,
+    event: Event,
+    seen_topic: int | None,
+    ask_first: bool = False,
+    agreed: Agreed | None = None,
+    now: datetime | None = None,
 ) -> Topic:
     """Close the open topic and open the one after it, into the next segment if need be.
 
     ``seen_topic`` is the topic the console showed open (None: none): pressed twice, or by
     two facilitators at once, the room moves on once (``Stale``). Raises ``StageError``
-    after the last topic.
+    after the last topic. ``ask_first`` and ``agreed``: see ``ending``.
     """
     with changes.change(db=db, event=event, action="agenda.next_topic", now=now) as work:
         event = work.event
@@ -229,10 +313,41 @@ def next_topic(
             following = ordered[current + 1] if current + 1 < len(ordered) else None
         if following is None:
             raise StageError(N_("That was the last topic of the agenda."))
+        ending = _ask_first(work, ask_first, agreed)
         before = _position(db, event, following)
         _open(db, event, following, work.now)
-        _moved(work, following, before)
+        _moved(work, following, before, ending)
     return following
+
+
+def ending(*, db: Session, event: Event) -> Ending:
+    """What closing the open topic would end now: a move of the agenda that closes it
+    (another topic or segment opened, the topic or its segment closed, the next topic) ends
+    the speaker's turn and leaves the requests waiting on the closed topic.
+
+    Each of those moves takes ``ask_first``: when it would end something and the facilitator
+    has not ``agreed``, it raises ``AskFirst`` with this ``Ending`` and changes nothing. With
+    ``agreed``, it asks again only if someone else has the floor than the speaker agreed to
+    (who was called meanwhile); more or fewer requests waiting do not ask again.
+    """
+    topic = events.open_topic(db=db, event_id=event.id)
+    if topic is None:
+        return Ending(topic=None)
+    return Ending(
+        topic=topic,
+        speaker=floor.current_speaker(db=db, event_id=event.id),
+        waiting=len(floor.waiting_list(db=db, topic_id=topic.id)),
+    )
+
+
+def _ask_first(work: changes.Change, ask_first: bool, agreed: Agreed | None) -> Ending:
+    """What the move ends, once it may: see ``ending``."""
+    ends = ending(db=work.db, event=work.event)
+    if not ask_first or not ends:
+        return ends
+    if agreed is not None and (ends.speaker is None or ends.speaker.id == agreed.speaker):
+        return ends
+    raise AskFirst(ends)
 
 
 def _expect_open_topic(work: changes.Change, seen_topic: int | None) -> None:
@@ -254,9 +369,11 @@ def _position(db: Session, event: Event, thing: Segment | Topic) -> dict[str, An
     }
 
 
-def _moved(work: changes.Change, thing: Segment | Topic, before: dict[str, Any]) -> None:
-    """The agenda moved: record where it was and where it is."""
-    after = _position(work.db, work.event, thing)
+def _moved(
+    work: changes.Change, thing: Segment | Topic, before: dict[str, Any], ending: Ending
+) -> None:
+    """The agenda moved: record where it was and where it is, and what that ended."""
+    after = {**_position(work.db, work.event, thing), **ending.audited()}
     work.changed_room(before=before, after=after, subject=audit.subject_of(thing))
 
 
@@ -321,7 +438,8 @@ def set_speaking_time(
     Raises ``InvalidInput`` for a time outside 0:10 to 60:00.
     """
     seconds = _speaking_seconds(speaking_time, allow_empty=segment_id is not None)
-    with changes.change(db=db, event=event, action="agenda.speaking_time", now=now) as work:
+    action = "agenda.speaking_time" if segment_id is None else "agenda.segment_speaking_time"
+    with changes.change(db=db, event=event, action=action, now=now) as work:
         if segment_id is None:
             assert seconds is not None
             before: dict[str, int | None] = {"speaking_seconds": work.event.speaking_seconds}

@@ -32,25 +32,36 @@ ACTIONS = {
     "agenda.open_topic": N_("Opened a topic"),
     "agenda.close_topic": N_("Closed a topic"),
     "agenda.next_topic": N_("Moved to the next topic"),
-    "agenda.speaking_time": N_("Changed the speaking time"),
+    "agenda.speaking_time": N_("Changed the event's speaking time"),
+    "agenda.segment_speaking_time": N_("Changed a segment's speaking time"),
     "floor.add_from_room": N_("Added a speaker from the room"),
     "turns.call_next": N_("Called the next speaker"),
     "turns.call": N_("Called a speaker out of turn"),
     "turns.finish": N_("Ended a turn"),
     "floor.skip": N_("Skipped a speaker"),
     "floor.remove": N_("Removed a speaker"),
-    "floor.put_back": N_("Put a speaker back on the list"),
+    "floor.put_back": N_("Put a skipped speaker back on the list"),
+    "floor.undo_remove": N_("Undid a removal: the speaker is back on the list"),
     "floor.move": N_("Moved a speaker on the list"),
-    "floor.list_open": N_("Opened or closed the list of speakers"),
+    "floor.close_list": N_("Closed the list of speakers"),
+    "floor.open_list": N_("Reopened the list of speakers"),
     "timer.start": N_("Started the countdown"),
+    "timer.resume": N_("Resumed the countdown"),
     "timer.pause": N_("Paused the countdown"),
-    "timer.add_time": N_("Added time"),
+    "timer.add_time": N_("Added time to the countdown"),
     "timer.reset": N_("Reset the countdown"),
     "event.rotate_code": N_("Gave the event a new join code"),
     "event.renew_projector_link": N_("Renewed the projector link"),
     "event.projector_languages": N_("Set the projector's languages"),
     "record.summary": N_("Wrote the record's summary of a turn"),
 }
+
+# Names that older entries carry and no action records any more: one name said two things.
+FORMER_ACTIONS = {
+    "floor.list_open": N_("Closed or reopened the list of speakers (an older entry)"),
+}
+# What the log page calls every name it may find.
+LABELS = {**ACTIONS, **FORMER_ACTIONS}
 
 CSV_COLUMNS = ("at", "actor", "action", "subject", "before", "after", "version")
 SUBJECT_MAX = 500

@@ -43,6 +43,9 @@ class Change:
     db: Session
     event: Event
     now: datetime
+    # The audit log's name for the action; the action may name itself more exactly once it
+    # sees the room (a start of the countdown that is a resume).
+    action: str | None = None
     changed: bool = False
     subject: str = ""
     before: dict[str, Any] | None = None
@@ -100,15 +103,15 @@ def change(
     whatever the action raises; the caller's session then rolls back.
     """
     locked = lock(db=db, event=event)
-    work = Change(db=db, event=locked, now=now or utcnow())
+    work = Change(db=db, event=locked, now=now or utcnow(), action=action)
     yield work
     if work.changed:
         record_change(db, locked)
-        if action is not None:
+        if work.action is not None:
             audit.record(
                 db=db,
                 event=locked,
-                action=action,
+                action=work.action,
                 subject=work.subject,
                 before=work.before,
                 after=work.after,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
@@ -25,6 +26,8 @@ from app.services.errors import (
 from app.services.text import clean_text
 
 SUMMARY_MAX = 1000
+# Taken off the list by a facilitator, and so put back by one (``put_back``).
+TAKEN_OFF = (TurnStatus.SKIPPED, TurnStatus.REMOVED)
 
 
 def request_floor(
@@ -135,7 +138,7 @@ def withdraw(
 
 
 def skip(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
-    """Pass over a waiting speaker (not in the room); they can be put back later.
+    """Pass over a waiting speaker (not in the room); ``put_back`` undoes it.
 
     Raises ``NotWaiting`` if the request is not waiting (a second click does nothing twice).
     """
@@ -143,32 +146,53 @@ def skip(*, db: Session, event: Event, request_id: int, now: datetime | None = N
 
 
 def remove(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
-    """Take a waiting speaker off the list. Raises ``NotWaiting`` if they are not waiting."""
+    """Take a waiting speaker off the list; ``put_back`` undoes it while the topic is open.
+
+    Raises ``NotWaiting`` if they are not waiting."""
     _set_waiting_status(db, event, request_id, TurnStatus.REMOVED, now)
 
 
 def put_back(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
-    """A skipped speaker goes back on the list, at the end.
+    """Undo a skip or a removal: the speaker goes back on the list at the place they left.
 
-    Raises ``StageError`` unless the request is a skipped one of the open topic whose
-    participant has not asked again.
+    Their place is their arrival among those waiting (their position, kept while they were
+    off the list), behind any point of order. Recorded as ``floor.put_back`` (a skip) or
+    ``floor.undo_remove``. Raises ``StageError`` unless the request is a skipped or removed
+    one of the open topic whose participant has not asked again (and is not on the list).
     """
     with changes.change(db=db, event=event, action="floor.put_back", now=now) as work:
         request = find_request(db, work.event, request_id)
         topic = require_open_topic(db, work.event)
-        if request.status is not TurnStatus.SKIPPED or request.topic_id != topic.id:
-            raise StageError(N_("Only a skipped speaker of the open topic can be put back."))
+        if request.status not in TAKEN_OFF or request.topic_id != topic.id:
+            raise StageError(
+                N_("Only a skipped or removed speaker of the open topic can be put back.")
+            )
         if active_request(db=db, topic_id=topic.id, participant_id=request.participant_id):
             raise StageError(N_("That speaker has asked again and is already on the list."))
+        left = request.status
+        if left is TurnStatus.REMOVED:
+            work.action = "floor.undo_remove"
         request.status = TurnStatus.WAITING
         request.finished_at = None
-        request.position = _next_position(db, topic.id)
         db.flush()
+        _keep_points_of_order_first(db, topic.id, request)
         work.changed_room(
-            before={"status": "skipped"},
-            after={"status": "waiting"},
+            before={"status": left},
+            after={"status": "waiting", "place": _waiting_ids(db, topic.id).index(request.id) + 1},
             subject=audit.subject_of(request),
         )
+
+
+def taken_off(latest: Mapping[int, FloorRequest]) -> list[FloorRequest]:
+    """The skipped and removed requests of the open topic that ``put_back`` takes, the most
+    recently taken off first; ``latest`` is each participant's latest request on the topic,
+    an active one first (``screens.Room.latest_requests``).
+
+    A console offers "Put back" or "Undo" only for these, so it never offers what is refused
+    (it leaves out one that would be taken: its speaker asked again, then withdrew).
+    """
+    off = [r for r in latest.values() if r.status in TAKEN_OFF]
+    return sorted(off, key=lambda r: (r.finished_at or r.requested_at, r.id), reverse=True)
 
 
 def move(
@@ -214,12 +238,14 @@ def set_list_open(
     seen_topic: int | None,
     now: datetime | None = None,
 ) -> None:
-    """Close the list of speakers to new requests, or open it again.
+    """Close the list of speakers to new requests, or open it again (recorded as
+    ``floor.close_list`` or ``floor.open_list``).
 
     ``seen_topic`` is the open topic the console showed; the list of another topic is not
     touched (``Stale``). Raises ``NoTopicOpen``. Closing a closed list changes nothing.
     """
-    with changes.change(db=db, event=event, action="floor.list_open", now=now) as work:
+    action = "floor.open_list" if is_open else "floor.close_list"
+    with changes.change(db=db, event=event, action=action, now=now) as work:
         topic = events.open_topic(db=db, event_id=work.event.id)
         work.expect(seen_topic, topic.id if topic else None)
         topic = require_open_topic(db, work.event)
@@ -367,6 +393,18 @@ def _next_position(db: Session, topic_id: int) -> int:
         select(func.max(FloorRequest.position)).where(FloorRequest.topic_id == topic_id)
     )
     return (highest or 0) + 1
+
+
+def _keep_points_of_order_first(db: Session, topic_id: int, request: FloorRequest) -> None:
+    """A request back on the list stays behind every point of order waiting."""
+    if request.kind is TurnKind.POINT_OF_ORDER:
+        return
+    order = waiting_list(db=db, topic_id=topic_id)
+    index = order.index(request)
+    ahead = sum(1 for r in order if r.kind is TurnKind.POINT_OF_ORDER and r is not request)
+    if index < ahead:
+        order.insert(ahead, order.pop(index))
+        _renumber(order)
 
 
 def _put_point_of_order_first(db: Session, topic_id: int, request: FloorRequest) -> None:

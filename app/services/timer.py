@@ -62,15 +62,18 @@ def get(*, db: Session, event_id: int) -> Countdown:
 def start(
     *, db: Session, event: Event, seen_speaker: int | None, now: datetime | None = None
 ) -> None:
-    """Start or resume the countdown from what is left.
+    """Start the countdown from the full time, or resume it from what is left.
 
     ``seen_speaker`` is the request id of the speaker the console showed the clock of:
     a click meant for one speaker never acts on the next one's clock (``Stale``).
+    Recorded as ``timer.start`` from the full time, ``timer.resume`` otherwise.
     Raises ``TimerState`` if the countdown already runs.
     """
     with _clock_change(db, event, "timer.start", seen_speaker, now) as (work, countdown):
         if countdown.started_at is not None:
             raise TimerState(N_("The countdown is already running."))
+        if countdown.remaining_ms != countdown.allotted_ms:
+            work.action = "timer.resume"
         countdown.started_at = work.now
 
 

@@ -88,8 +88,15 @@ class Room:
             check(self.audit, page, name, state)
 
     def console_press(self, name: str) -> None:
-        """Press the console's button named ``name`` (and agree if the browser asks)."""
-        self.console.get_by_role("button", name=name).click()
+        """Press the console's button named ``name``, and agree if the console asks first (a
+        move of the agenda that ends a turn or leaves requests waiting)."""
+        with self.console.expect_response(lambda answer: answer.request.method == "POST"):
+            self.console.get_by_role("button", name=name).click()
+        question = self.console.locator("#fac-confirm dialog")
+        self.console.wait_for_load_state("networkidle")
+        if question.count():
+            question.locator("button.primary").click()
+            expect(question).to_have_count(0)
 
 
 def check(audit: AccessibilityAudit, page: Page, name: str, state: str) -> None:

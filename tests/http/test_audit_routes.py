@@ -85,7 +85,7 @@ def test_the_log_downloads_as_csv(client: TestClient) -> None:
     )
     header, *rows = csv.reader(io.StringIO(response.text))
     assert header == ["at", "actor", "action", "subject", "before", "after", "version"]
-    assert [row[2] for row in rows] == ["floor.list_open", "agenda.next_topic"]
+    assert [row[2] for row in rows] == ["floor.close_list", "agenda.next_topic"]
     assert rows[0][4:] == ['{"list_open":true}', '{"list_open":false}', "2"]
 
 

@@ -87,7 +87,9 @@ def test_reorder_skip_and_remove_from_the_console(client: TestClient) -> None:
     removed = client.post(f"/f/{event.slug}/floor/{bruno}/remove", headers=HTMX)
     assert request_ids(removed.text) == [carla]
     back = client.post(f"/f/{event.slug}/floor/{ana}/put-back", headers=HTMX)
-    assert request_ids(back.text) == [carla, ana]
+    assert request_ids(back.text) == [ana, carla]  # where she was when skipped
+    undone = client.post(f"/f/{event.slug}/floor/{bruno}/put-back", headers=HTMX)
+    assert request_ids(undone.text) == [ana, carla, bruno]  # where he was when removed
 
 
 def test_an_unknown_action_is_a_clear_404(client: TestClient) -> None:

@@ -432,6 +432,15 @@ def test_every_value_in_every_field_of_the_join_form_is_stored_clean_and_shown_a
     # A second one waiting: the baseline console has the buttons that move a line too.
     join(a_phone(client), event, **BENIGN)
     ask_for_the_floor(client, event, newest_participant(client, event))
+    # And one taken off the list: the baseline console has the list of those it may put back,
+    # as every console after ``take_everyone_off_the_list`` has.
+    join(a_phone(client), event, **BENIGN)
+    ask_for_the_floor(client, event, newest_participant(client, event))
+    with database(client).writing() as db:
+        fresh = db.get(Event, event.id)
+        assert fresh is not None
+        latest = floor.waiting_list(db=db, topic_id=events.open_topic(db=db, event_id=event.id).id)
+        floor.remove(db=db, event=fresh, request_id=latest[-1].id)
     baseline_phone = Page(phone.get(f"/e/{event.slug}").text)
     baseline_console = console_page(client, event)
     baseline_projector = projector_page(client, event)
@@ -684,6 +693,12 @@ def test_every_value_for_a_speaker_added_from_the_room_is_stored_clean_and_shown
     event = room_with_an_open_topic(client)
     # Two waiting: the baseline console has the buttons that move a line too.
     client.post(f"/f/{event.slug}/floor/add", data={**BENIGN, "name": "Otra"}, headers=HTMX)
+    # And one taken off the list: the console lists those it may put back from then on.
+    added_then_removed = client.post(
+        f"/f/{event.slug}/floor/add", data={**BENIGN, "name": "Tercera"}, headers=HTMX
+    )
+    removed = re.findall(r'id="request-(\d+)"', added_then_removed.text)[-1]
+    client.post(f"/f/{event.slug}/floor/{removed}/remove", headers=HTMX)
     response = client.post(f"/f/{event.slug}/floor/add", data=BENIGN, headers=HTMX)
     assert response.status_code == 200
     baseline_console = Page(response.text)

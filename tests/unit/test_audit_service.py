@@ -127,7 +127,7 @@ def test_skip_remove_and_put_back_record_the_status_change(db: Session) -> None:
     removed = only(recorded(db, event, lambda: floor.remove(db=db, event=event, request_id=bruno)))
     assert [(e.action, e.before, e.after) for e in (skipped, back, removed)] == [
         ("floor.skip", {"status": "waiting"}, {"status": "skipped"}),
-        ("floor.put_back", {"status": "skipped"}, {"status": "waiting"}),
+        ("floor.put_back", {"status": "skipped"}, {"status": "waiting", "place": 1}),
         ("floor.remove", {"status": "waiting"}, {"status": "removed"}),
     ]
     assert removed.subject == f"Bruno (request {bruno})"
@@ -188,7 +188,7 @@ def test_closing_and_reopening_the_list_is_recorded(db: Session) -> None:
         )
     )
     assert (close.action, close.before, close.after) == (
-        "floor.list_open",
+        "floor.close_list",
         {"list_open": True},
         {"list_open": False},
     )
@@ -311,7 +311,7 @@ def test_every_change_to_the_clock_records_the_time_left_before_and_after(db: Se
             {"remaining_ms": 150_000, "running": False},
         ),
         (
-            "timer.start",
+            "timer.resume",
             {"remaining_ms": 150_000, "running": False},
             {"remaining_ms": 150_000, "running": True},
         ),

@@ -202,14 +202,14 @@ def test_moving_speakers_up_and_down(db: Session) -> None:
     assert names(floor.waiting_list(db=db, topic_id=agenda_topic(event))) == ["C", "A", "B"]
 
 
-def test_skip_then_put_back_at_the_end(db: Session) -> None:
+def test_skip_then_put_back_where_they_were(db: Session) -> None:
     event = make_event(db)
     open_first_topic(db, event)
-    a, _b = (make_request(db, event, make_participant(db, event, n)) for n in "AB")
+    a, _b, _c = (make_request(db, event, make_participant(db, event, n)) for n in "ABC")
     floor.skip(db=db, event=event, request_id=a.id)
-    assert names(floor.waiting_list(db=db, topic_id=agenda_topic(event))) == ["B"]
+    assert names(floor.waiting_list(db=db, topic_id=agenda_topic(event))) == ["B", "C"]
     floor.put_back(db=db, event=event, request_id=a.id)
-    assert names(floor.waiting_list(db=db, topic_id=agenda_topic(event))) == ["B", "A"]
+    assert names(floor.waiting_list(db=db, topic_id=agenda_topic(event))) == ["A", "B", "C"]
 
 
 def test_removed_speaker_cannot_be_removed_again(db: Session) -> None:

@@ -138,19 +138,20 @@ def test_a_skip_put_back_keeps_one_turn_and_skipped_requests_are_not_turns(
 ) -> None:
     ana = make_request(db, event, make_participant(db, event, "Ana"))
     bruno = make_request(db, event, make_participant(db, event, "Bruno"))
-    floor.skip(db=db, event=event, request_id=ana.id, now=at(2))
-    floor.put_back(db=db, event=event, request_id=ana.id, now=at(3))
+    # Put back where he was: second, behind Ana.
+    floor.skip(db=db, event=event, request_id=bruno.id, now=at(2))
+    floor.put_back(db=db, event=event, request_id=bruno.id, now=at(3))
     call_next(db, event, 10)
-    floor.skip(db=db, event=event, request_id=ana.id, now=at(12))
+    floor.skip(db=db, event=event, request_id=bruno.id, now=at(12))
     finish(db, event, 40)
     given = record.turns(db=db, event_id=event.id)
-    assert [t.floor_request_id for t in given] == [bruno.id]
-    floor.put_back(db=db, event=event, request_id=ana.id, now=at(50))
+    assert [t.floor_request_id for t in given] == [ana.id]
+    floor.put_back(db=db, event=event, request_id=bruno.id, now=at(50))
     call_next(db, event, 60)
     finish(db, event, 61)
     assert [t.floor_request_id for t in record.turns(db=db, event_id=event.id)] == [
-        bruno.id,
         ana.id,
+        bruno.id,
     ]
 
 
