@@ -86,7 +86,9 @@ async def test_a_socket_that_stops_reading_delays_nobody_and_catches_up_with_the
             await anyio.sleep(0)
         with database.writing() as db:
             floor.set_list_open(db=db, event=event, **seen(db, event, "topic"), is_open=False)
-        closed = translate(event.language, "List of speakers closed", {})  # the projector reads the agenda's
+        closed = translate(
+            event.language, "List of speakers closed", {}
+        )  # the projector reads the agenda's
         await until(lambda: any(closed in text for text in reader.sent))
         assert in_pocket.backlog <= len(PROJECTOR_REGIONS)  # one copy of each region at most
 
