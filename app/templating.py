@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,10 +40,54 @@ def minutes(seconds: int) -> int:
     return max(1, -(-seconds // 60))
 
 
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def lead(text: str, limit: int) -> list[str]:
+    """The opening of a long text in at most about ``limit`` characters, as paragraphs.
+
+    Whole paragraphs while they fit; when not even the first does, its whole sentences that
+    fit (at least one). What is left out is marked with an ellipsis at the end. An empty
+    text is no paragraph.
+    """
+    paragraphs = [p.strip() for p in PARAGRAPH_BREAK.split(text.strip()) if p.strip()]
+    shown: list[str] = []
+    for paragraph in paragraphs:
+        if sum(map(len, shown)) + len(paragraph) > limit:
+            break
+        shown.append(paragraph)
+    if len(shown) == len(paragraphs):
+        return shown
+    if not shown:
+        first, *sentences = SENTENCE_END.split(paragraphs[0])
+        for sentence in sentences:
+            if len(first) + 1 + len(sentence) > limit:
+                break
+            first = f"{first} {sentence}"
+        shown = [first]
+    return [*shown[:-1], f"{shown[-1]} …"]
+
+
+def fitting(texts: Iterable[str], limit: int) -> int:
+    """How many of ``texts``, from the first, fit in ``limit`` characters together."""
+    count = used = 0
+    for text in texts:
+        used += len(text)
+        if used > limit:
+            break
+        count += 1
+    return count
+
+
 @lru_cache(maxsize=64)
 def qr_svg(data: str) -> Markup:
-    """An inline SVG QR code (segno escapes nothing we give it but a URL we built)."""
-    svg = segno.make(data, error="m").svg_inline(scale=6, dark="#000", light="#fff", border=2)
+    """An inline SVG QR code, one unit per module with its quiet zone, that scales to the box
+    it is drawn in: a ``viewBox`` and no width or height (segno escapes nothing we give it
+    but a URL we built)."""
+    svg = segno.make(data, error="m").svg_inline(
+        scale=1, dark="#000", light="#fff", border=2, omitsize=True
+    )
     return Markup(svg)
 
 
@@ -101,7 +147,7 @@ def environment(locale: str) -> Environment:
         csrf_field=csrf_field,
     )
     env.globals.update(translated.GLOBALS)
-    env.filters.update(clock=clock, minutes=minutes)
+    env.filters.update(clock=clock, minutes=minutes, lead=lead, fitting=fitting)
     return env
 
 

@@ -22,6 +22,10 @@ from dataclasses import dataclass, field
 
 from starlette.websockets import WebSocket
 
+# A page asks every second whether its socket still reaches the server (static/js/palabra.js);
+# the answer is sent at once, ahead of any region, and is no change: nothing is read for it.
+HEARTBEAT = "ping"
+HEARTBEAT_ANSWER = "pong"
 VERSION_STAMP = re.compile(r' data-version="[0-9]+"')
 SCREEN_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -72,6 +76,9 @@ class Connection:
     _shown: dict[str, tuple[int, str | None]] = field(default_factory=dict)
     # The version of the latest batch taken for sending: the screen's own is never newer.
     _sent: int = -1
+    # The page asked whether the socket is alive: answered by the pump (one answer for any
+    # number of questions asked meanwhile, so a page that asks too often holds up nobody).
+    _asked: bool = False
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -124,17 +131,26 @@ class Connection:
         self._pending[slot] = None
         self._ready.set()
 
+    def heartbeat(self) -> None:
+        """The page asked whether its socket is alive: the pump answers ``HEARTBEAT_ANSWER``."""
+        self._asked = True
+        self._ready.set()
+
     async def pump(self, clock: Callable[[int], str]) -> None:
         """Send whatever is in the mailbox until the socket closes.
 
         Each batch is preceded by the server's time as it leaves, not as it was rendered (a
         screen corrects its clock from it, and a late frame must not move its countdown),
         and by the version of the state the batch completes: a screen then knows that its
-        regions not in the batch are current at that version too.
+        regions not in the batch are current at that version too. A heartbeat is answered
+        before the regions due, by itself.
         """
         while True:
             await self._ready.wait()
             self._ready.clear()
+            if self._asked:
+                self._asked = False
+                await self.websocket.send_text(HEARTBEAT_ANSWER)
             batch = [(slot, *self._due[slot]) for slot in self._pending]
             self._pending = {}
             if not batch:

@@ -37,7 +37,7 @@ from app.routes.deps import (
 from app.routes.responses import answered, done, flash, html_router, page
 from app.services import events, floor, participants, screens
 from app.services.clock import epoch_ms
-from app.services.errors import DomainError
+from app.services.errors import DomainError, NotFound
 
 router = html_router(dependencies=[Depends(require_token)])
 
@@ -62,10 +62,46 @@ def join_form(
     locale: Locale,
     code: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
+    """The join form; a phone that joined the event already goes on to its page, and one that
+    joined another event finds its name, organisation and country filled in."""
     event = event_to_join(request, settings, db, code) if code else None
+    form: dict[str, str] = {}
+    if event is not None:
+        try:
+            participant_of(event, request, db, settings)
+        except (NotJoined, NotFound):
+            form = _as_joined_elsewhere(request, db, settings)
+        else:
+            return RedirectResponse(f"/e/{event.slug}", status_code=303)
     return page(
-        request, "participant/join.html", locale=locale, event=event, code=code, form={}, error=None
+        request,
+        "participant/join.html",
+        locale=locale,
+        event=event,
+        code=code,
+        form=form,
+        error=None,
     )
+
+
+def _as_joined_elsewhere(request: Request, db: ReadDb, settings: AppSettings) -> dict[str, str]:
+    """What this phone gave when it last joined another event (by its cookie there), if any."""
+    secure = access.secure_cookies(settings, request.scope)
+    prefix = access.full_cookie_name(f"palabra_{access.PARTICIPANT}_", secure=secure)
+    known = []
+    for name, token in request.cookies.items():
+        event_id = name.removeprefix(prefix)
+        if name.startswith(prefix) and event_id.isdecimal() and len(event_id) < 12:
+            other = db.get(Event, int(event_id))
+            participant_id = (
+                access.participant_from(settings.secret_key, other, token) if other else None
+            )
+            if other is not None and participant_id is not None:
+                known.append(participants.find(db=db, event=other, participant_id=participant_id))
+    latest = max((p for p in known if p is not None), key=lambda p: p.joined_at, default=None)
+    if latest is None:
+        return {}
+    return {"name": latest.name, "organisation": latest.organisation, "country": latest.country}
 
 
 @router.post("/join")

@@ -1,5 +1,8 @@
 """The live sockets: one per open screen. A socket only receives; actions go over HTTP.
 
+What a page sends on its socket is its heartbeat alone (``HEARTBEAT``), answered at once
+without reading anything; anything else is ignored.
+
 A page's socket carries the page's screen id (``?screen=``), which its requests carry too:
 a malformed or missing one is no screen, and the socket is served all the same.
 """
@@ -16,7 +19,7 @@ from app import access
 from app.config import Settings
 from app.db import Database
 from app.live import frames
-from app.live.connection import Connection, screen_id
+from app.live.connection import HEARTBEAT, Connection, screen_id
 from app.live.hub import FACILITATOR, PARTICIPANT, PROJECTOR, Hub
 from app.models import Event
 from app.routes.deps import locale_for, signed_in_session
@@ -109,6 +112,8 @@ async def _serve(websocket: WebSocket, connection: Connection) -> None:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 break
+            if message.get("text") == HEARTBEAT:
+                connection.heartbeat()
     except WebSocketDisconnect:
         pass
     finally:

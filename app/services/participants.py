@@ -73,10 +73,17 @@ def new_participant(
 
 
 def get(*, db: Session, event: Event, participant_id: int) -> Participant:
-    participant = db.get(Participant, participant_id)
-    if participant is None or participant.event_id != event.id:
+    """The event's participant; ``NotFound`` if there is none of that id at this event."""
+    participant = find(db=db, event=event, participant_id=participant_id)
+    if participant is None:
         raise NotFound(N_("We do not know you at this event yet; please join again."))
     return participant
+
+
+def find(*, db: Session, event: Event, participant_id: int) -> Participant | None:
+    """The event's participant of that id, or None."""
+    participant = db.get(Participant, participant_id)
+    return participant if participant is not None and participant.event_id == event.id else None
 
 
 def _actor_type(db: Session, event: Event, actor_type_id: int | None) -> int | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 
@@ -14,6 +14,31 @@ from app.models.agenda import Stage
 from app.models.floor import ACTIVE_STATUSES, TurnStatus
 from app.services import events, floor, timer
 from app.services.clock import utcnow
+
+# The first one waiting is told "you are next" once the speaker has this little time left.
+NEXT_WITHIN_MS = 30_000
+
+
+def estimated_wait_seconds(
+    *, place: int, speaker_remaining_ms: int | None, speaking_seconds: int
+) -> int:
+    """Seconds until the one at ``place`` (1 for the first waiting) is likely to speak.
+
+    What the current speaker has left (``speaker_remaining_ms``; None when nobody speaks,
+    nothing once over time), then a full turn of ``speaking_seconds`` for each one ahead.
+    """
+    current = -(-max(speaker_remaining_ms or 0, 0) // 1000)
+    return current + (place - 1) * speaking_seconds
+
+
+def is_next(*, place: int, speaker_remaining_ms: int | None) -> bool:
+    """Whether the one at ``place`` is next: first waiting, and nobody speaking or the
+    speaker within ``NEXT_WITHIN_MS`` of their time (or over it)."""
+    return place == 1 and (speaker_remaining_ms is None or speaker_remaining_ms <= NEXT_WITHIN_MS)
+
+
+# As many of those waiting as the hall reads at a glance beside the topic on the projector.
+NEXT_SPEAKERS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -30,7 +55,9 @@ class Room:
     speaking_seconds: int
     passed: list[FloorRequest] = field(default_factory=list)
     spoken: list[FloorRequest] = field(default_factory=list)
-    # Each participant's latest request on the open topic: whom a personal fragment concerns.
+    # Whom a personal fragment concerns, with the request their phone is about: their latest
+    # on the open topic (an active one first) or, with none there, the latest they were left
+    # waiting with on a topic that has closed (``left_waiting`` tells these apart).
     latest_requests: dict[int, FloorRequest] = field(default_factory=dict)
 
     @property
@@ -39,7 +66,8 @@ class Room:
 
     @property
     def next_speakers(self) -> list[FloorRequest]:
-        return self.waiting[:5]
+        """The first ones waiting, as many as a projector shows beside the stage."""
+        return self.waiting[:NEXT_SPEAKERS_SHOWN]
 
     @cached_property
     def _places(self) -> dict[int, int]:
@@ -49,17 +77,37 @@ class Room:
         """1 for the first one waiting; None if not waiting."""
         return self._places.get(request.id)
 
+    @property
+    def speaker_remaining_ms(self) -> int | None:
+        """The current speaker's time left (negative over time); None when nobody speaks."""
+        return self.countdown.remaining_ms if self.speaker else None
+
     def estimated_wait_seconds(self, place: int) -> int:
         """The current speaker's time left, then a full turn for everyone ahead."""
-        current = max(self.countdown.remaining_ms, 0) // 1000 if self.speaker else 0
-        return current + (place - 1) * self.speaking_seconds
+        return estimated_wait_seconds(
+            place=place,
+            speaker_remaining_ms=self.speaker_remaining_ms,
+            speaking_seconds=self.speaking_seconds,
+        )
+
+    def is_next(self, place: int) -> bool:
+        """Whether the one waiting at ``place`` is next (see ``is_next``)."""
+        return is_next(place=place, speaker_remaining_ms=self.speaker_remaining_ms)
+
+    def left_waiting(self, request: FloorRequest) -> bool:
+        """Whether ``request`` is one left waiting on a topic that closed before it was heard."""
+        return self.topic is None or request.topic_id != self.topic.id
 
 
 @dataclass(frozen=True)
 class MyTurn:
-    """What one participant sees of their own turn on the open topic.
+    """What one participant sees of their own turns on the open topic.
 
-    Without a request it is the same for everyone, and rendered once for all of them.
+    ``request`` is their latest request there (an active one first), ``spoken`` every turn
+    they have given there, oldest first: each keeps its summary editable until the topic
+    closes, whatever their later requests do. ``left_waiting`` is a request of theirs that
+    was still waiting when its topic closed, while they have none on the open topic.
+    Without any of these it is the same for everyone, and rendered once for all of them.
     """
 
     version: int  # of the event, when this was read
@@ -68,6 +116,10 @@ class MyTurn:
     request: FloorRequest | None = None
     place: int | None = None
     wait_seconds: int | None = None
+    next_up: bool = False  # first waiting, and nobody speaking or the speaker about to finish
+    spoken: tuple[FloorRequest, ...] = ()
+    left_waiting: FloorRequest | None = None
+    countdown: timer.Reading | None = None  # the speaker's clock, on the speaker's own phone
 
 
 def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
@@ -106,6 +158,8 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
             kept = latest.get(request.participant_id)
             if kept is None or kept.status not in ACTIVE_STATUSES:
                 latest[request.participant_id] = request
+    for request in _left_waiting(db, event_id):
+        latest.setdefault(request.participant_id, request)
     speaking_seconds = event.speaking_seconds
     if segment is not None and segment.speaking_seconds:
         speaking_seconds = segment.speaking_seconds
@@ -124,18 +178,47 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
     )
 
 
+def _left_waiting(
+    db: Session, event_id: int, participant_id: int | None = None
+) -> list[FloorRequest]:
+    """Each participant's latest request still waiting on a topic that is not the open one:
+    the facilitator moved on before they were heard. Their phone says so until they ask on
+    the open topic. (Moving on leaves such requests waiting: app/services/agenda.py.)"""
+    query = (
+        select(FloorRequest)
+        .join(Topic, FloorRequest.topic_id == Topic.id)
+        .where(
+            FloorRequest.event_id == event_id,
+            FloorRequest.status == TurnStatus.WAITING,
+            Topic.stage != Stage.OPEN,
+        )
+        .options(selectinload(FloorRequest.topic))
+        .order_by(FloorRequest.id)
+    )
+    if participant_id is not None:
+        query = query.where(FloorRequest.participant_id == participant_id)
+    latest = {request.participant_id: request for request in db.scalars(query)}
+    return list(latest.values())
+
+
 def my_turn(*, room: Room, participant_id: int | None) -> MyTurn:
-    """A participant's own turn, from the room already read: no query per participant."""
+    """A participant's own turns, from the room already read: no query per participant."""
     request = room.latest_requests.get(participant_id) if participant_id else None
+    if request is not None and room.left_waiting(request):
+        return MyTurn(
+            version=room.version, event=room.event, topic=room.topic, left_waiting=request
+        )
     place = room.place_of(request) if request else None
-    wait = room.estimated_wait_seconds(place) if place else None
     return MyTurn(
         version=room.version,
         event=room.event,
         topic=room.topic,
         request=request,
         place=place,
-        wait_seconds=wait,
+        wait_seconds=room.estimated_wait_seconds(place) if place else None,
+        next_up=room.is_next(place) if place else False,
+        spoken=tuple(r for r in room.spoken if r.participant_id == participant_id),
+        countdown=room.countdown if request and request.status is TurnStatus.SPEAKING else None,
     )
 
 
@@ -153,17 +236,39 @@ def my_turn_now(
         .where(Topic.event_id == event.id, Topic.stage == Stage.OPEN)
         .options(selectinload(Topic.questions), selectinload(Topic.segment))
     )
-    if topic is None:
-        return MyTurn(version=version, event=event, topic=None)
-    request = floor.active_request(db=db, topic_id=topic.id, participant_id=participant_id)
-    request = request or db.scalar(
-        select(FloorRequest)
-        .where(FloorRequest.topic_id == topic.id, FloorRequest.participant_id == participant_id)
-        .order_by(FloorRequest.id.desc())
-        .limit(1)
+    mine: list[FloorRequest] = []
+    if topic is not None:
+        mine = list(
+            db.scalars(
+                select(FloorRequest)
+                .where(
+                    FloorRequest.topic_id == topic.id,
+                    FloorRequest.participant_id == participant_id,
+                )
+                .options(selectinload(FloorRequest.questions))
+                .order_by(FloorRequest.id)
+            )
+        )
+    active = [r for r in mine if r.status in ACTIVE_STATUSES]
+    request = active[-1] if active else (mine[-1] if mine else None)
+    if request is None:
+        left = _left_waiting(db, event.id, participant_id)
+        return MyTurn(
+            version=version, event=event, topic=topic, left_waiting=left[0] if left else None
+        )
+    assert topic is not None
+    spoken = tuple(
+        sorted(
+            (r for r in mine if r.status is TurnStatus.DONE),
+            key=lambda r: r.called_at or r.requested_at,
+        )
     )
-    if request is None or request.status is not TurnStatus.WAITING:
-        return MyTurn(version=version, event=event, topic=topic, request=request)
+    turn = MyTurn(version=version, event=event, topic=topic, request=request, spoken=spoken)
+    if request.status is TurnStatus.SPEAKING:
+        countdown = timer.read(timer.get(db=db, event_id=event.id), now=now)
+        return replace(turn, countdown=countdown)
+    if request.status is not TurnStatus.WAITING:
+        return turn
     ahead = db.scalar(
         select(func.count()).where(
             FloorRequest.topic_id == topic.id,
@@ -175,12 +280,15 @@ def my_turn_now(
         )
     )
     place = (ahead or 0) + 1
-    current = 0
+    remaining = None
     if floor.current_speaker(db=db, event_id=event.id) is not None:
-        reading = timer.read(timer.get(db=db, event_id=event.id), now=now)
-        current = max(reading.remaining_ms, 0) // 1000
-    turn = topic.segment.speaking_seconds or event.speaking_seconds
-    wait = current + (place - 1) * turn
-    return MyTurn(
-        version=version, event=event, topic=topic, request=request, place=place, wait_seconds=wait
+        remaining = timer.read(timer.get(db=db, event_id=event.id), now=now).remaining_ms
+    seconds = topic.segment.speaking_seconds or event.speaking_seconds
+    return replace(
+        turn,
+        place=place,
+        wait_seconds=estimated_wait_seconds(
+            place=place, speaker_remaining_ms=remaining, speaking_seconds=seconds
+        ),
+        next_up=is_next(place=place, speaker_remaining_ms=remaining),
     )

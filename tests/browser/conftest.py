@@ -121,3 +121,13 @@ def facilitator(devices: Devices) -> Page:
 def projector(devices: Devices) -> Page:
     """The projector page at 1280x720."""
     return devices.projector()
+
+
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
+    """The browser contexts a test opens itself, one per device (each its own cookies), closed
+    after."""
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()

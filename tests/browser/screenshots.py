@@ -76,6 +76,7 @@ def add_from_the_room(console: Page, name: str, organisation: str, country: str)
 
 
 def request_the_floor(phone: Page) -> None:
+    phone.locator("#p-my-turn .questions-choice summary").click()
     phone.locator("#p-my-turn input[name=question_ids]").first.check()
     phone.get_by_role("button", name="Request the floor").click()
 

@@ -52,9 +52,12 @@ class Phone:
     def press(self, message_id: str) -> None:
         self.page.get_by_role("button", name=self.says(message_id)).click()
 
-    def expect_place(self, place: int) -> None:
+    def expect_place(self, place: int, *, next_up: bool = False) -> None:
+        """``next_up``: first, with nobody speaking (or the speaker about to finish)."""
         expect(self.my_turn).to_contain_text(
-            self.says("You are number {place} on the list", place=place)
+            self.says("You are next")
+            if next_up
+            else self.says("You are number {place} on the list", place=place)
         )
 
 
@@ -183,7 +186,7 @@ def test_a_topic_from_first_request_to_next_topic_on_every_screen(devices: Devic
     for phone in room.phones:
         phone.press("Request the floor")
     for place, phone in enumerate(room.phones, start=1):
-        phone.expect_place(place)
+        phone.expect_place(place, next_up=place == 1)
         expect(room.console.locator("#fac-floor")).to_contain_text(phone.participant.name)
         for projector in room.projectors:
             expect(projector.locator("#projector-next")).to_contain_text(phone.participant.name)
@@ -240,10 +243,13 @@ def test_a_topic_from_first_request_to_next_topic_on_every_screen(devices: Devic
         words(CONSOLE_LANGUAGE, "List closed")
     )
     expect(room.projector.locator("#projector-next")).to_contain_text(
-        words(PROJECTOR_LANGUAGE, "List closed")
+        words(PROJECTOR_LANGUAGE, "List of speakers closed")
+    )
+    expect(room.projector.locator("#projector-join")).not_to_contain_text(
+        words(PROJECTOR_LANGUAGE, "Ask for the floor from your phone")
     )
     expect(bruno.my_turn).to_contain_text(bruno.says("The list of speakers is closed."))
-    claire.expect_place(1)
+    claire.expect_place(1, next_up=True)
     room.record("list-closed")
 
     room.console_press("Next topic")

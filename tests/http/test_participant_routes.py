@@ -77,7 +77,7 @@ def test_request_the_floor_and_see_the_place(client: TestClient) -> None:
         headers=HTMX,
     )
     assert response.status_code == 200
-    assert "You are number 1 on the list" in response.text
+    assert "You are next" in response.text
     assert 'id="p-my-turn"' in response.text and 'hx-swap-oob="true"' in response.text
 
 
@@ -159,7 +159,7 @@ def test_a_plain_form_post_without_javascript_goes_back_to_the_page(client: Test
     )
     assert response.status_code == 303
     assert response.headers["location"] == f"/e/{event.slug}"
-    assert "You are number 1 on the list" in client.get(f"/e/{event.slug}").text
+    assert "You are next" in client.get(f"/e/{event.slug}").text
 
 
 def test_user_text_is_escaped_on_the_phone(client: TestClient) -> None:

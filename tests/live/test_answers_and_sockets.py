@@ -120,7 +120,7 @@ async def test_a_phone_is_not_sent_again_what_the_answer_to_its_request_showed(
 
         release = hold_the_hub(live_server, monkeypatch)  # the answer is told first
         answer = await ana.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
-        assert "You are number 1 on the list" in answer.text
+        assert "You are next" in answer.text
         release.set()
 
         update = await messages_until(socket, "1 person waiting")
@@ -141,7 +141,7 @@ async def test_a_phone_is_sent_the_change_of_its_own_region_made_by_others(
     async with socket_of(live_server, ana, path) as socket:
         await regions(socket, "p-topic", "p-my-turn")
         answer = await ana.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
-        assert "You are number 1 on the list" in answer.text
+        assert "You are next" in answer.text
         await as_console_async(facilitator, f"/f/{event.slug}/floor/next")
         await next_message(socket, "You have the floor")
 

@@ -165,7 +165,7 @@ async def test_every_message_on_every_socket_carries_the_state_version(
         await regions(phone_socket, "p-topic", "p-my-turn")
         await as_console_async(facilitator, f"/f/{event.slug}/topics/next")
         await ana.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
-        for socket, last in ((screen, "Ana"), (console, "Ana"), (phone_socket, "number 1")):
+        for socket, last in ((screen, "Ana"), (console, "Ana"), (phone_socket, "You are next")):
             seen: list[str] = []
             with anyio.fail_after(WAIT):
                 while not seen or last not in seen[-1]:
