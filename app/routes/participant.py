@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from app import access
+from app.config import Settings
 from app.csrf import require_token
 from app.i18n import translate
 from app.live import frames
@@ -67,12 +69,9 @@ def join_form(
     event = event_to_join(request, settings, db, code) if code else None
     form: dict[str, str] = {}
     if event is not None:
-        try:
-            participant_of(event, request, db, settings)
-        except (NotJoined, NotFound):
-            form = _as_joined_elsewhere(request, db, settings)
-        else:
+        if _joined(event, request, db, settings):
             return RedirectResponse(f"/e/{event.slug}", status_code=303)
+        form = _as_joined_elsewhere(request, db, settings)
     return page(
         request,
         "participant/join.html",
@@ -82,6 +81,15 @@ def join_form(
         form=form,
         error=None,
     )
+
+
+def _joined(event: Event, request: Request, db: Session, settings: Settings) -> bool:
+    """Whether this phone joined ``event`` already (its cookie names a participant there)."""
+    try:
+        participant_of(event, request, db, settings)
+    except (NotJoined, NotFound):
+        return False
+    return True
 
 
 def _as_joined_elsewhere(request: Request, db: ReadDb, settings: AppSettings) -> dict[str, str]:
@@ -117,6 +125,8 @@ def join(
     actor_type_id: Annotated[str, Form(max_length=20, pattern=OPTIONAL_ID)] = "",
 ) -> Response:
     event = event_to_join(request, settings, db, code)
+    if _joined(event, request, db, settings):  # a double tap, the back button: one participant
+        return RedirectResponse(f"/e/{event.slug}", status_code=303)
     limit_joins(request, settings)
     form = {
         "name": name,

@@ -6,9 +6,10 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from app.db import Database
-from app.models import Event
+from app.models import Event, Participant
 from app.services import events
 from tests.factories import make_event
 from tests.http.helpers import another_phone, join, seeded_event
@@ -77,3 +78,20 @@ def test_a_phone_whose_session_was_ended_is_asked_to_join_again(
     page = phone.get(f"/j/{code}", follow_redirects=False)
     assert page.status_code == 200
     assert field(page.text, "code") == code
+
+
+def test_a_joined_phone_sending_the_join_form_again_stays_one_participant(
+    client: TestClient,
+) -> None:
+    event = seeded_event(client)
+    phone = join(client, event, name="María Pérez")
+    again = phone.post(
+        "/join", data={"code": event.join_code, "name": "María P."}, follow_redirects=False
+    )
+    assert again.status_code == 303
+    assert again.headers["location"] == f"/e/{event.slug}"
+    database: Database = client.app.state.database  # type: ignore[attr-defined]
+    with database.reading() as db:
+        joined = db.scalars(select(Participant).where(Participant.event_id == event.id)).all()
+    assert [p.name for p in joined] == ["María Pérez"]
+    assert "María Pérez" in phone.get(f"/e/{event.slug}").text
