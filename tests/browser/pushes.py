@@ -86,7 +86,7 @@ def focus_and_caret(page: Page) -> dict[str, object]:
     result: dict[str, object] = page.evaluate(
         """() => {
             const element = document.activeElement;
-            const region = element.closest('[id]');
+            const region = element.closest('[data-version]');
             const hasCaret = ['text', 'textarea', 'search'].includes(element.type);
             return {
                 region: region ? region.id : null,
@@ -98,3 +98,11 @@ def focus_and_caret(page: Page) -> dict[str, object]:
         }"""
     )
     return result
+
+
+def tick_question(phone: Page, index: int, *, within: str = "#p-my-turn") -> None:
+    """Tick the guiding question at ``index`` with the finger, unfolding the list first."""
+    choice = phone.locator(f"{within} details.questions-choice").first
+    if choice.get_attribute("open") is None:
+        choice.locator("summary").tap()
+    choice.locator("input[name=question_ids]").nth(index).tap()

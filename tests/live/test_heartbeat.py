@@ -33,7 +33,7 @@ pytestmark = pytest.mark.anyio
 
 SNAPSHOTS = {
     "projector": ("projector-stage", "projector-speaker", "projector-next", "projector-join"),
-    "facilitator": ("fac-links", "fac-agenda", "fac-floor"),
+    "facilitator": ("fac-links", "fac-agenda", "fac-floor", "fac-presence"),
     "participant": ("p-topic", "p-my-turn"),
 }
 
