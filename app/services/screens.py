@@ -181,24 +181,23 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
 def _left_waiting(
     db: Session, event_id: int, participant_id: int | None = None
 ) -> list[FloorRequest]:
-    """Each participant's latest request still waiting on a topic that is not the open one:
-    the facilitator moved on before they were heard. Their phone says so until they ask on
-    the open topic. (Moving on leaves such requests waiting: app/services/agenda.py.)"""
+    """Each participant whose latest request is still waiting on a topic that is not the open
+    one: the facilitator moved on before they were heard. Their phone says so until they ask
+    again, on any topic. (Moving on leaves such requests waiting: app/services/agenda.py.)"""
+    latest = select(func.max(FloorRequest.id)).where(FloorRequest.event_id == event_id)
+    if participant_id is not None:
+        latest = latest.where(FloorRequest.participant_id == participant_id)
     query = (
         select(FloorRequest)
         .join(Topic, FloorRequest.topic_id == Topic.id)
         .where(
-            FloorRequest.event_id == event_id,
+            FloorRequest.id.in_(latest.group_by(FloorRequest.participant_id)),
             FloorRequest.status == TurnStatus.WAITING,
             Topic.stage != Stage.OPEN,
         )
         .options(selectinload(FloorRequest.topic))
-        .order_by(FloorRequest.id)
     )
-    if participant_id is not None:
-        query = query.where(FloorRequest.participant_id == participant_id)
-    latest = {request.participant_id: request for request in db.scalars(query)}
-    return list(latest.values())
+    return list(db.scalars(query))
 
 
 def my_turn(*, room: Room, participant_id: int | None) -> MyTurn:

@@ -196,6 +196,22 @@ def test_a_request_left_on_a_closed_topic_is_forgotten_once_asked_again(
     assert "which is now closed" not in phone.get(f"/e/{event.slug}").text
 
 
+def test_a_request_left_on_a_closed_topic_is_forgotten_once_heard_on_a_later_one(
+    client: TestClient,
+) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    phone = join(client, event)
+    ask(phone, event)
+    act(client, agenda.next_topic, **console(client, "topic"))
+    ask(phone, event)
+    speak(client)
+    act(client, agenda.next_topic, **console(client, "topic"))
+    page = phone.get(f"/e/{event.slug}").text
+    assert "which is now closed" not in page
+    assert "Request the floor" in page
+
+
 def test_a_skipped_phone_put_back_is_waiting_again(client: TestClient) -> None:
     event = seeded_event(client)
     open_first_topic(client, event)
