@@ -114,6 +114,20 @@ class Room:
     def pause(self) -> None:
         self.act(lambda db, event: timer.pause(db=db, event=event, **seen(db, event, "speaker")))
 
+    def every_topic(self) -> Iterator[str]:
+        """Opens each topic of the agenda in turn, nobody waiting, naming each once it is open."""
+        with self.database.reading() as db:
+            event = events.only_one(db=db)
+            assert event is not None
+            topics = [(t.id, t.title) for segment in event.segments for t in segment.topics]
+        for topic_id, title in topics:
+
+            def action(db: Session, event: Event, topic_id: int = topic_id) -> None:
+                agenda.open_topic(db=db, event=event, topic_id=topic_id, **seen(db, event, "topic"))
+
+            self.act(action)
+            yield f"topic {title[:40]}"
+
     def close_the_list(self) -> None:
         self.act(
             lambda db, event: floor.set_list_open(

@@ -141,3 +141,20 @@ def test_every_state_reads_from_the_back_of_the_hall_and_passes_axe(
         room.close()
     assert not wrong, "\n".join(wrong)
     audit.assert_clean()
+
+
+def test_every_topic_of_the_agenda_fits_while_nobody_speaks(
+    server: Server, browser: Browser, database_url: str
+) -> None:
+    """The calm layout adds the segment's framing to each topic's text: none is cut."""
+    room = Room(database_url)
+    wrong: list[str] = []
+    try:
+        for state in room.every_topic():
+            for size in SIZES:
+                page = open_projector(browser, server.projector_url, size)
+                wrong += problems(page, state)
+                page.context.close()
+    finally:
+        room.close()
+    assert not wrong, "\n".join(wrong)
