@@ -183,8 +183,11 @@ def test_a_topic_from_first_request_to_next_topic_on_every_screen(devices: Devic
         ).to_be_visible()
     room.record("topic-open")
 
-    for phone in room.phones:
+    for phone in room.phones:  # one after the other: the list is in the order they arrive
         phone.press("Request the floor")
+        expect(
+            phone.page.get_by_role("button", name=phone.says("Withdraw my request"))
+        ).to_be_visible()
     for place, phone in enumerate(room.phones, start=1):
         phone.expect_place(place, next_up=place == 1)
         expect(room.console.locator("#fac-floor")).to_contain_text(phone.participant.name)

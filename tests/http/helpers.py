@@ -85,6 +85,15 @@ def request_ids(html: str) -> list[int]:
     return [int(x) for x in re.findall(r'id="request-(\d+)"', html)]
 
 
+def forget_joins(phone: TestClient) -> TestClient:
+    """The phone forgets every event it joined (its participant cookies), as when someone
+    else takes it: its next join is a new participant. Its anti-forgery token stays."""
+    for name in {cookie.name for cookie in phone.cookies.jar}:
+        if "palabra_participant_" in name:
+            phone.cookies.delete(name)
+    return phone
+
+
 def another_phone(client: TestClient) -> TestClient:
     """A second device on the same running app, with its own cookies."""
     return with_token(TestClient(client.app))
