@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.agenda import GuidingQuestion, Segment, Topic
@@ -61,7 +71,8 @@ class Turn(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Milliseconds the clock ran during the turn (pauses excluded); set when the turn ends.
-    spoken_ms: Mapped[int] = mapped_column(default=0)
+    # Milliseconds: a turn left open over days (a forgotten "Finished") passes 2**31.
+    spoken_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     # What the participant wrote, kept as written (they may edit it while the topic is open).
     summary: Mapped[str] = mapped_column(Text, default="")
     summary_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

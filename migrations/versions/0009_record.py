@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.Column("requested_at", sa.DateTime(), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=False),
         sa.Column("ended_at", sa.DateTime(), nullable=True),
-        sa.Column("spoken_ms", sa.Integer(), nullable=False),
+        sa.Column("spoken_ms", sa.BigInteger(), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("summary_at", sa.DateTime(), nullable=True),
         sa.Column("record_summary", sa.Text(), nullable=False),

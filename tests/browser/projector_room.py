@@ -156,10 +156,22 @@ def states(room: Room) -> Iterator[str]:
 
 
 def open_projector(browser: Browser, url: str, size: ViewportSize) -> Page:
-    """The projector at ``size``, loaded, with its fonts ready."""
+    """The projector at ``size``, loaded, with its fonts ready and its socket's snapshot in
+    (nothing received for 300 ms): a region measured while the snapshot swaps it is no box."""
     context = browser.new_context(viewport=size)
     context.set_default_timeout(10_000)
+    context.add_init_script(QUIET_AFTER_SNAPSHOT)
     page = context.new_page()
     page.goto(url)
     page.wait_for_function("document.fonts.status === 'loaded'")
+    page.wait_for_function(
+        "() => window.__lastMessage !== undefined && performance.now() - window.__lastMessage > 300",
+        polling=50,
+    )
     return page
+
+
+QUIET_AFTER_SNAPSHOT = (
+    "document.addEventListener('htmx:wsAfterMessage',"
+    " () => { window.__lastMessage = performance.now(); });"
+)

@@ -34,24 +34,36 @@ def speaking_with_four_waiting(db: Session) -> tuple[Event, list[int]]:
 
 
 def moves(db: Session, event: Event) -> dict[str, Callable[..., object]]:
-    """Every move of the agenda that closes the open topic (the first one)."""
+    """Every move of the agenda that closes the open topic (the first one), made at at(30):
+    after the turn began at at(10), as in a room (a turn of years overflows PostgreSQL's
+    integer milliseconds)."""
     first_segment, second_segment = event.segments
     first_topic, second_topic = first_segment.topics
     return {
         "next topic": lambda **kw: agenda.next_topic(
-            db=db, event=event, **seen(db, event, "topic"), **kw
+            db=db, event=event, **seen(db, event, "topic"), now=at(30), **kw
         ),
         "open another topic": lambda **kw: agenda.open_topic(
-            db=db, event=event, topic_id=second_topic.id, **seen(db, event, "topic"), **kw
+            db=db,
+            event=event,
+            topic_id=second_topic.id,
+            **seen(db, event, "topic"),
+            now=at(30),
+            **kw,
         ),
         "close the topic": lambda **kw: agenda.close_topic(
-            db=db, event=event, topic_id=first_topic.id, **kw
+            db=db, event=event, topic_id=first_topic.id, now=at(30), **kw
         ),
         "open another segment": lambda **kw: agenda.open_segment(
-            db=db, event=event, segment_id=second_segment.id, **seen(db, event, "segment"), **kw
+            db=db,
+            event=event,
+            segment_id=second_segment.id,
+            **seen(db, event, "segment"),
+            now=at(30),
+            **kw,
         ),
         "close the segment": lambda **kw: agenda.close_segment(
-            db=db, event=event, segment_id=first_segment.id, **kw
+            db=db, event=event, segment_id=first_segment.id, now=at(30), **kw
         ),
     }
 
@@ -131,9 +143,14 @@ def test_agreed_while_nobody_spoke_it_asks_again_once_someone_has_the_floor(db: 
 
 def test_a_turn_that_ended_meanwhile_does_not_ask_again(db: Session) -> None:
     event, (ana, *_) = speaking_with_four_waiting(db)
-    turns.finish(db=db, event=event, seen_speaker=ana)
+    turns.finish(db=db, event=event, seen_speaker=ana, now=at(20))
     topic = agenda.next_topic(
-        db=db, event=event, **seen(db, event, "topic"), ask_first=True, agreed=Agreed(ana)
+        db=db,
+        event=event,
+        **seen(db, event, "topic"),
+        ask_first=True,
+        agreed=Agreed(ana),
+        now=at(30),
     )
     assert topic.stage is Stage.OPEN
     assert "ended_turn" not in (newest_entry(db, event).after or {})
