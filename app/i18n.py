@@ -8,9 +8,13 @@ stays a ``Message`` that remembers its id and values, so that it is translated w
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
@@ -97,6 +101,9 @@ def translate(locale: str, message_id: str, params: Mapping[str, object] | None 
             translated = catalogue.ngettext(message.message_id, message.plural_id, message.number)
         message_id, params = message.message_id, {**message.params, **(params or {})}
     values = {k: _value(locale, v) for k, v in (params or {}).items()}
+    count = values.get("count")
+    if isinstance(count, int):
+        values["count"] = count_in(locale, count)
     translated = translated or catalogue.gettext(message_id)
     if not values and not isinstance(message_id, MessageId) and translated == message_id:
         return message_id
@@ -107,3 +114,17 @@ def _value(locale: str, value: object) -> object:
     if isinstance(value, Message | MessageId):
         return translate(locale, value)
     return value
+
+
+def count_in(locale: str, count: int) -> str:
+    """A count as ``locale`` writes it: 1,200 in English, 1.200 in Spanish, 1 200 in French."""
+    return format_decimal(count, locale=locale)
+
+
+def moment_in(locale: str, moment: datetime) -> str:
+    """A moment to the second, in UTC, as ``locale`` writes a short date and a time
+    (``29/11/26, 20:21:23`` in Spanish, ``11/29/26, 8:21:23 PM`` in English)."""
+    time = format_time(moment, "medium", tzinfo=UTC, locale=locale)
+    date = format_date(moment.astimezone(UTC), "short", locale=locale)
+    pattern: str = Locale.parse(locale).datetime_formats["short"]
+    return pattern.format(time, date)

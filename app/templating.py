@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from app.i18n import N_, translations
+from app.i18n import N_, count_in, moment_in, translations
 from app.models import TurnKind
 from app.services import translated
 from app.services.clock import epoch_ms
@@ -95,7 +95,8 @@ def _gettext_callables(locale: str) -> tuple[Any, Any]:
     """``_`` and ``ngettext`` with ``{name}`` fields, like the messages in code.
 
     Jinja's own new-style gettext fills ``%(name)s`` fields; ours fill ``{name}`` ones, and
-    escape the values when the template is escaped. ``ngettext`` gives its count as ``{count}``.
+    escape the values when the template is escaped. ``ngettext`` gives its count as ``{count}``,
+    written as the language writes numbers.
     """
     catalogue = translations(locale)
 
@@ -111,7 +112,9 @@ def _gettext_callables(locale: str) -> tuple[Any, Any]:
     @pass_context
     def ngettext(context: Context, singular: str, plural: str, count: int, **values: Any) -> str:
         return fill(
-            context, catalogue.ngettext(singular, plural, count), {"count": count, **values}
+            context,
+            catalogue.ngettext(singular, plural, count),
+            {"count": count_in(locale, count), **values},
         )
 
     return gettext, ngettext
@@ -147,7 +150,13 @@ def environment(locale: str) -> Environment:
         csrf_field=csrf_field,
     )
     env.globals.update(translated.GLOBALS)
-    env.filters.update(clock=clock, minutes=minutes, lead=lead, fitting=fitting)
+    env.filters.update(
+        clock=clock,
+        minutes=minutes,
+        lead=lead,
+        fitting=fitting,
+        moment=lambda value: moment_in(locale, value),
+    )
     return env
 
 

@@ -5,7 +5,8 @@ Each agenda part keeps its original text in its own field and its translations b
 for a text in its page's language and gets the translation, or else the original. A text
 shown in another language than the page's says so with its own ``lang`` attribute (WCAG
 3.1.2, "Language of Parts"), so a screen reader reads Spanish as Spanish on an English page.
-Cf. pretalx's translated fields (docs: ../shared/STYLE.md, "Translated content").
+Cf. pretalx's translated fields (``i18nfield``: every language of a text in one field, with
+a fallback to the original).
 """
 
 from __future__ import annotations

@@ -52,17 +52,24 @@ class Browser:
 
 
 def every_cookie(client: TestClient, headers: dict[str, str]) -> list[str]:
-    """The Set-Cookie headers of a first page, joining, signing in, and signing out."""
+    """The Set-Cookie headers of a first page, choosing a language, joining, signing in, and
+    signing out."""
     event = seeded_event(client)
     ensure_account(client)
     browser = Browser(client, headers)
     browser.send("GET", "/")
+    browser.send("GET", "/?lang=pt")
     browser.send("POST", "/join", code=event.join_code, name="Ana")
     browser.send("POST", "/login", username="ana", password=PASSWORD)
     browser.send("GET", "/f")
     browser.send("POST", "/logout")
     names = {SimpleCookie(c).popitem()[0].removeprefix("__Host-") for c in browser.set_cookies}
-    assert names == {"palabra_csrf", "palabra_session", f"palabra_participant_{event.id}"}
+    assert names == {
+        "palabra_csrf",
+        "palabra_session",
+        "palabra_lang",
+        f"palabra_participant_{event.id}",
+    }
     return browser.set_cookies
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from app.db import Database
-from app.i18n import LANGUAGES
+from app.i18n import LANGUAGES, plural_message, translate
 from app.language import accepted
+from app.models import AuditEntry
+from app.templating import environment
 from tests.console import as_console
 from tests.factories import make_event
 from tests.http.helpers import (
@@ -176,3 +180,46 @@ def test_a_projector_language_palabra_does_not_offer_is_refused(
     answer = client.post(f"/f/{event.slug}/projector-languages", data=choice, headers=HTMX)
     assert answer.status_code == 422
     assert as_console(client, f"/f/{event.slug}/topics/next", headers=HTMX).status_code == 200
+
+
+NARROW = "\u202f"  # the narrow no-break space French groups digits with, English sets before AM
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("es", "16/5/24, 9:05:07"),
+        ("pt", "16/05/2024 09:05:07"),
+        ("en", f"5/16/24, 9:05:07{NARROW}AM"),
+        ("fr", "16/05/2024 09:05:07"),
+    ],
+)
+def test_the_audit_log_writes_its_times_as_the_readers_language_does(
+    client: TestClient, language: str, written: str
+) -> None:
+    event = seeded_event(client)
+    open_first_topic(client, event)
+    facilitator(client, event)
+    database: Database = client.app.state.database  # type: ignore[attr-defined]
+    with database.writing() as db:
+        db.execute(update(AuditEntry).values(at=datetime(2024, 5, 16, 9, 5, 7, tzinfo=UTC)))
+        db.commit()
+    log = client.get(f"/f/{event.slug}/audit", headers={"Accept-Language": language}).text
+    assert f'<time datetime="2024-05-16T09:05:07+00:00">{written}</time>' in log
+
+
+@pytest.mark.parametrize(
+    ("language", "written"), [("es", "1.200"), ("pt", "1.200"), ("en", "1,200"), ("fr", "1 200")]
+)
+def test_a_count_is_written_as_the_readers_language_writes_numbers(
+    language: str, written: str
+) -> None:
+    written = written.replace(" ", NARROW)
+    template = '{{ ngettext("{count} person waiting", "{count} people waiting", 1200) }}'
+    assert environment(language).from_string(template).render().startswith(f"{written} ")
+    wait = plural_message(
+        "Too many tries. Please wait {count} second and try again.",
+        "Too many tries. Please wait {count} seconds and try again.",
+        1200,
+    )
+    assert f" {written} " in translate(language, wait)

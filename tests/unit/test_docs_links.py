@@ -77,3 +77,19 @@ def test_every_file_a_document_points_at_is_in_the_project(document: Path) -> No
 def test_the_references_are_found() -> None:
     text = "[a](docs/a.md) [b](https://x.org) [c](#c) `../shared/D.md` `app/x.py` `var/p.db`"
     assert references(text) == ["docs/a.md", "../shared/D.md", "app/x.py"]
+
+
+SOURCES = ("app/", "migrations/", "scripts/", "Makefile", "Dockerfile", "babel.cfg")
+OUTSIDE = re.compile(r"\.\./shared/|/work/")
+
+
+def test_no_source_file_sends_its_reader_outside_the_project() -> None:
+    """A comment or docstring pointing at ``../shared/…`` points at what a clone lacks."""
+    outside = [
+        name
+        for name in sorted(FILES)
+        if name.startswith(SOURCES)
+        and (ROOT / name).is_file()
+        and OUTSIDE.search((ROOT / name).read_text(errors="ignore"))
+    ]
+    assert outside == [], outside
