@@ -259,8 +259,7 @@ def _play_topic(
                 now=clock.passes(chance.uniform(20, 90)),
             )
             day.summaries[person.language] = day.summaries.get(person.language, 0) + 1
-    if from_the_room is not None:
-        _write_room_summaries(db, event, topic, clock)
+    write_up(db=db, event=event, topic=topic, clock=clock)
 
 
 def _speak(db: Session, day: Day, chance: random.Random, clock: Clock) -> None:
@@ -287,7 +286,10 @@ def _speak(db: Session, day: Day, chance: random.Random, clock: Clock) -> None:
     clock.passes(chance.uniform(20, 120))
 
 
-def _write_room_summaries(db: Session, event: Event, topic: Topic, clock: Clock) -> None:
+def write_up(*, db: Session, event: Event, topic: Topic, clock: Clock) -> None:
+    """What the record's keepers write once ``topic``'s turns are given: the record's
+    summary of each turn given from the room. (The rapporteur's tags of good practices and
+    commitments, once they exist, are written here too.)"""
     for turn in record.turns(db=db, event_id=event.id, segment_id=topic.segment_id):
         if turn.topic_id == topic.id and turn.participant.from_the_room:
             record.write_summary(
