@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from app.i18n import N_, translations
 from app.models import ActorType, Event, GuidingQuestion, Segment, Topic, Turn
 from app.services import events, record
-from app.services.errors import NotFound
+from app.services.errors import DomainError, NotFound
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 # The address the PDF's page is drawn at: its /static/ files are read from STATIC_DIR, and
@@ -35,6 +35,16 @@ STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 PDF_BASE_URL = "https://palabra.invalid/"
 # In each page's bottom right margin of the PDF.
 PAGE_NUMBERS = N_("Page {page} of {pages}")
+
+
+class PdfUnavailable(DomainError):
+    """The system packages WeasyPrint draws with are not installed on this server."""
+
+    status_code = 503
+    message = N_(
+        "This server cannot make PDFs yet: the packages they need are missing"
+        " (make system-packages installs them). The report prints from its page meanwhile."
+    )
 
 
 @dataclass(frozen=True)
@@ -191,8 +201,12 @@ def pdf(html: str, *, locale: str) -> bytes:
     The page numbers are in ``locale``'s words; the page's stylesheets under ``/static/``
     are read from disk, and nothing else is fetched. Fonts are the system's (Pango and
     fontconfig: see ``make system-packages``). Takes a few seconds for a whole day.
+    Raises ``PdfUnavailable`` where those are missing.
     """
-    from weasyprint import CSS, HTML
+    try:
+        from weasyprint import CSS, HTML
+    except (ImportError, OSError) as missing:  # OSError: WeasyPrint found no Pango
+        raise PdfUnavailable() from missing
 
     words = page_numbers_css(translations(locale).gettext(PAGE_NUMBERS))
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_only())

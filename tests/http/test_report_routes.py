@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -81,3 +83,14 @@ def test_the_report_is_translated_in_every_part(client: TestClient, pseudo: None
     screens.get("report of a segment", client, f"/f/{day.event.slug}/report?segment=1")
     screens.get("report, no segment 9", client, f"/f/{day.event.slug}/report?segment=9")
     assert screens.escaped == {}, screens.report()
+
+
+def test_without_the_pdf_packages_the_pdf_is_refused_clearly(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = a_morning(client)
+    facilitator(client, day.event)
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as when Pango is missing
+    response = client.get(f"/f/{day.event.slug}/report.pdf", headers={"Accept-Language": "en"})
+    assert response.status_code == 503
+    assert "make system-packages" in response.text

@@ -165,3 +165,14 @@ def test_the_page_numbers_are_said_in_the_readers_words() -> None:
     )
     # A quote or backslash in a translation cannot end the CSS string.
     assert '"p\\22  ' in report.page_numbers_css('p" {page}')
+
+
+def test_a_turn_under_way_counts_up_to_the_moment_the_report_is_made(
+    db: Session, event: Event
+) -> None:
+    make_request(db, event, make_participant(db, event, "Dora"), now=at(310))
+    call_next(db, event, 320)
+    made = report.build(db=db, event_id=event.id, now=at(350))
+    [dora] = [t for t in record.turns(db=db, event_id=event.id) if t.ended_at is None]
+    assert made.spoken_ms(dora) == 30_000
+    assert made.balance.spoken_ms == 215_000 + 30_000
