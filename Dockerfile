@@ -15,9 +15,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PALABRA_DATABASE_URL=sqlite:////data/palabra.db
 
 WORKDIR /srv/palabra
-# WeasyPrint draws the outcome report's PDF with Pango; DejaVu gives it fonts for every language.
+# The outcome report's PDF is drawn by WeasyPrint with Pango, in the system's fonts.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 # The runtime lock pins every package with its hashes (make lock writes it); then the project.
 COPY requirements.lock ./

@@ -10,9 +10,9 @@ POSTGRES_ANSWERS = $(BIN)/python -c 'import sys, sqlalchemy; sqlalchemy.create_e
 	sys.argv[1], connect_args={"connect_timeout": 3}).connect()' '$(POSTGRES_URL)' >/dev/null 2>&1
 
 .PHONY: run run-cluster test lint typecheck pytest pytest-sqlite pytest-postgres services browser \
-	screenshots lock upgrade clean i18n catalogues language
+	system-packages pdf-packages simulated-day screenshots lock upgrade clean i18n catalogues language
 
-run: $(STAMP) catalogues
+run: $(STAMP) catalogues pdf-packages
 	$(BIN)/python -m app run
 
 # The bundled event served from several workers on PostgreSQL and Redis, both running, with
@@ -25,7 +25,7 @@ run-cluster: $(STAMP) catalogues
 	PALABRA_DATABASE_URL='$(DATABASE_URL)' PALABRA_BROADCAST_URL='$(BROADCAST_URL)' \
 	  $(BIN)/python -m app run --workers $(WORKERS)
 
-test: $(STAMP) browser lint typecheck pytest
+test: $(STAMP) system-packages lint typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check app tests migrations benchmarks
@@ -62,6 +62,21 @@ browser:
 	  echo "Installing Debian's chromium for the browser test"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# What the outcome report's PDF needs (WeasyPrint draws with Pango in the system's fonts), and
+# what the tests need besides: Chromium, and pdftoppm (poppler-utils) to look at the PDF's pages.
+# On Debian or Ubuntu the missing ones are installed; elsewhere scripts/system-packages says
+# which to install.
+pdf-packages:
+	@scripts/system-packages pdf || echo "The outcome report's PDF cannot be drawn until then."
+
+system-packages: browser
+	@scripts/system-packages pdf tests
+
+# A simulated day on the bundled agenda, played through the services on a new database in
+# var/report/, and its outcome report written as var/report/report.html and report.pdf.
+simulated-day: $(STAMP) catalogues pdf-packages
+	$(BIN)/python -m app.simulation --out var/report
 
 # The README's screenshots (docs/screenshots/*.png), taken afresh in Chromium from the bundled
 # event on a new database; commit them after changing a screen.
