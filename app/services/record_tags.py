@@ -114,8 +114,9 @@ def remove(
 
 
 @dataclass(frozen=True)
-class GoodPractice:
-    """A good practice presented in a turn, with where and by whom it was presented."""
+class Tagged:
+    """Where something noted was said (the turn, its place on the agenda, its speaker), and
+    who noted it when."""
 
     tag_id: int
     turn_id: int
@@ -125,30 +126,26 @@ class GoodPractice:
     speaker: str
     organisation: str
     started_at: datetime
-    country: str
-    title: str
-    description: str
     tagged_by: str
     tagged_at: datetime
 
 
 @dataclass(frozen=True)
-class Commitment:
+class GoodPractice(Tagged):
+    """A good practice presented in a turn: its country ("": not given), title, description."""
+
+    country: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Commitment(Tagged):
     """A commitment offered in a turn: what, by whom, its GRF pledge reference ("": none)."""
 
-    tag_id: int
-    turn_id: int
-    segment_number: int
-    segment_title: str
-    topic_title: str
-    speaker: str
-    organisation: str
-    started_at: datetime
     what: str
     by_whom: str
     pledge: str
-    tagged_by: str
-    tagged_at: datetime
 
 
 def good_practices(
