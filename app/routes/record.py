@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.csrf import require_token
 from app.i18n import translate
@@ -33,6 +33,7 @@ from app.routes.responses import html_router, page
 from app.services import record, record_export, record_tags
 from app.services.clock import utcnow
 from app.services.errors import InvalidInput
+from app.services.text import VISIBLE
 
 router = html_router(prefix="/f/{slug}", dependencies=[Depends(require_token)])
 
@@ -102,29 +103,42 @@ def _tagged(
     return RedirectResponse(f"/f/{event.slug}/record#turn-{turn_id}", status_code=303)
 
 
-# Texts are bounded as read; the services check their limits on the text as cleaned.
-def _text(limit: int) -> Any:
-    return Field("", max_length=20_000, json_schema_extra={"maxLength": limit})
+# Texts are bounded as read; the services clean them and check their limits on the text as
+# cleaned (a browser sends a line break as two characters), so that what is wrong is said in
+# the form itself, as typed: an empty field is read as "" (FastAPI takes it for a missing
+# one). The schema says what the services accept: the fields they require (``_requiring``),
+# with a character that shows.
+def _checked(read_max: int, **accepted: Any) -> Any:
+    return Field("", max_length=read_max, json_schema_extra=accepted)
 
 
-def _line(limit: int) -> Any:
-    return Field("", max_length=1000, json_schema_extra={"maxLength": limit})
+def _requiring(*fields: str) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"required": list(fields)})
+
+
+LINE, TEXT = 1000, 20_000
 
 
 class SummaryForm(BaseModel):
-    summary: str = _text(record.SUMMARY_MAX)
+    summary: str = _checked(TEXT, maxLength=record.SUMMARY_MAX)
 
 
 class GoodPracticeForm(BaseModel):
-    title: str = _line(record_tags.TITLE_MAX)
-    country: str = _line(record_tags.COUNTRY_MAX)
-    description: str = _text(record_tags.DESCRIPTION_MAX)
+    model_config = _requiring("title")
+
+    title: str = _checked(LINE, maxLength=record_tags.TITLE_MAX, pattern=VISIBLE)
+    country: str = _checked(LINE, maxLength=record_tags.COUNTRY_MAX)
+    description: str = _checked(TEXT, maxLength=record_tags.DESCRIPTION_MAX)
 
 
 class CommitmentForm(BaseModel):
-    what: str = _text(record_tags.WHAT_MAX)
-    by_whom: str = _line(record_tags.BY_WHOM_MAX)
-    pledge: str = _line(record_tags.PLEDGE_MAX)
+    model_config = _requiring("what", "by_whom")
+
+    what: str = _checked(TEXT, maxLength=record_tags.WHAT_MAX, pattern=VISIBLE)
+    by_whom: str = _checked(LINE, maxLength=record_tags.BY_WHOM_MAX, pattern=VISIBLE)
+    pledge: str = _checked(
+        LINE, maxLength=record_tags.PLEDGE_MAX, pattern=f"^{record_tags.PLEDGE.pattern}$"
+    )
 
 
 @router.post("/record/turns/{turn_id}/summary")
