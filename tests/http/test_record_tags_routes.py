@@ -7,6 +7,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from app.csrf import SAFE_METHODS
 from app.db import Database
@@ -248,3 +249,17 @@ def test_a_tag_names_a_turn_and_a_group_of_this_event(client: TestClient) -> Non
     assert wrong_group.status_code == 404
     not_a_number = client.post(f"{base}/{turn_id}/focus-groups", data={"focus_group": "x"})
     assert not_a_number.status_code == 422
+
+
+def test_the_consoles_live_socket_is_a_facilitators(client: TestClient) -> None:
+    event, _ = a_turn(client)
+    as_role(client, "bea", Role.BOTH)
+    with client.websocket_connect(f"/ws/facilitator/{event.slug}") as socket:
+        assert "server-clock" in socket.receive_text()
+    as_role(client, "rui", Role.RAPPORTEUR)
+    with (
+        pytest.raises(WebSocketDisconnect) as closed,
+        client.websocket_connect(f"/ws/facilitator/{event.slug}") as socket,
+    ):
+        socket.receive_text()
+    assert closed.value.code == 1008
