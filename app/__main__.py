@@ -263,12 +263,20 @@ CREATE_HINT = "python -m app facilitator create USERNAME --name 'Full Name'"
 
 
 def _facilitator_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from app.models.account import Role
+
     facilitator = commands.add_parser("facilitator", help="facilitators' accounts")
     actions = facilitator.add_subparsers(dest="facilitator_command", required=True)
     create = actions.add_parser("create", help="add an account (asks for its password)")
     create.add_argument("username")
     create.add_argument("--name", required=True, help="the name shown to other facilitators")
-    actions.add_parser("list", help="every account, and whether it may sign in")
+    roles = [role.value for role in Role]
+    role_help = "facilitator drives the floor, rapporteur keeps the record, both does both"
+    create.add_argument("--role", choices=roles, default=Role.FACILITATOR.value, help=role_help)
+    actions.add_parser("list", help="every account, its role, and whether it may sign in")
+    change_role = actions.add_parser("role", help="change an account's role")
+    change_role.add_argument("username")
+    change_role.add_argument("role", choices=roles, help=role_help)
     for name, help_text in (
         ("disable", "stop an account from signing in; its sessions end"),
         ("enable", "let a disabled account sign in again"),
@@ -286,6 +294,7 @@ def _facilitator_commands(commands: argparse._SubParsersAction[argparse.Argument
 
 def _facilitator(settings: Settings, args: argparse.Namespace) -> int:
     from app.db import Database
+    from app.models.account import Role
     from app.services import accounts, sessions
     from app.services.errors import DomainError
 
@@ -297,13 +306,23 @@ def _facilitator(settings: Settings, args: argparse.Namespace) -> int:
             if command == "list":
                 for account in accounts.list_all(db=db):
                     state = "active" if account.active else "disabled"
-                    print(f"{account.username}\t{account.name}\t{state}")
+                    print(f"{account.username}\t{account.name}\t{account.role.value}\t{state}")
             elif command == "create":
                 password = _new_password(args.password_stdin)
-                accounts.create(db=db, username=args.username, name=args.name, password=password)
-                print(
-                    f"Created {args.username.strip().lower()}; sign in at {settings.base_url}/login"
+                accounts.create(
+                    db=db,
+                    username=args.username,
+                    name=args.name,
+                    password=password,
+                    role=Role(args.role),
                 )
+                print(
+                    f"Created {args.username.strip().lower()} ({args.role});"
+                    f" sign in at {settings.base_url}/login"
+                )
+            elif command == "role":
+                account = accounts.set_role(db=db, username=args.username, role=Role(args.role))
+                print(f"{account.username} is now {account.role.value}.")
             elif command == "reset":
                 password = _new_password(args.password_stdin)
                 accounts.reset_password(db=db, username=args.username, password=password)

@@ -8,7 +8,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
-from app.models import Account, Event, FloorRequest, Participant, TurnKind
+from app.models import Account, Event, FloorRequest, Participant, Role, TurnKind
 from app.services import agenda, floor, participants, screens
 from app.services.agenda_file import AgendaSpec
 
@@ -109,11 +109,17 @@ def make_request(
     )
 
 
-def make_account(db: Session, username: str = "ana", name: str = "Ana Facilitadora") -> Account:
-    """An active facilitator whose password is ``PASSWORD``."""
+def make_account(
+    db: Session,
+    username: str = "ana",
+    name: str = "Ana Facilitadora",
+    role: Role = Role.FACILITATOR,
+) -> Account:
+    """An active account (a facilitator's unless told) whose password is ``PASSWORD``."""
     account = Account(
         username=username,
         name=name,
+        role=role,
         password_hash=_CHEAP_HASH,
         active=True,
         created_at=T0,

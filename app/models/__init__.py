@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
-from app.models.account import Account
+from app.models.account import Account, Role
 from app.models.agenda import GuidingQuestion, Segment, Topic
 from app.models.audit import AuditEntry
 from app.models.base import Base
@@ -8,7 +8,7 @@ from app.models.countdown import Countdown
 from app.models.event import ActorType, Event, FocusGroup
 from app.models.floor import FloorRequest, TurnKind, TurnStatus
 from app.models.participant import Participant
-from app.models.record import Turn, TurnPause
+from app.models.record import TagKind, Turn, TurnPause, TurnTag
 from app.models.sign_in import AccountSession, SignInLink
 
 __all__ = [
@@ -23,11 +23,14 @@ __all__ = [
     "FocusGroup",
     "GuidingQuestion",
     "Participant",
+    "Role",
     "Segment",
     "SignInLink",
+    "TagKind",
     "Topic",
     "Turn",
     "TurnKind",
     "TurnPause",
     "TurnStatus",
+    "TurnTag",
 ]

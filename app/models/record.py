@@ -5,10 +5,12 @@ room moves (a put-back erases a skip); the countdown is reset for each speaker. 
 written once the floor is given and keeps what happened: who spoke, on which topic and
 questions, when the turn started and ended, and when the clock stood still (``TurnPause``),
 so the real speaking time survives everything the list and the clock do afterwards.
+``TurnTag`` is what the record's keepers (rapporteurs, facilitators) note about a turn.
 """
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import (
@@ -20,12 +22,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.agenda import GuidingQuestion, Segment, Topic
 from app.models.base import Base, UTCDateTime
+from app.models.event import FocusGroup
 from app.models.floor import TurnKind, _str_enum
 from app.models.participant import Participant
 
@@ -90,6 +94,9 @@ class Turn(Base):
     pauses: Mapped[list[TurnPause]] = relationship(
         order_by="TurnPause.paused_at", cascade="all, delete-orphan", lazy="selectin"
     )
+    tags: Mapped[list[TurnTag]] = relationship(
+        order_by="TurnTag.id", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class TurnPause(Base):
@@ -106,3 +113,48 @@ class TurnPause(Base):
     turn_id: Mapped[int] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
     paused_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TagKind(enum.StrEnum):
+    """What a rapporteur noted about a turn."""
+
+    GOOD_PRACTICE = "good_practice"
+    COMMITMENT = "commitment"
+    FOCUS_GROUP = "focus_group"
+
+
+class TurnTag(Base):
+    """One thing the record notes about a turn: a good practice it presented (country,
+    title, description), a commitment it offered (what, by whom, a Global Refugee Forum
+    pledge's reference) or a group in focus of the agenda it addressed. A turn has any number;
+    the fields of the other kinds stay empty."""
+
+    __tablename__ = "turn_tags"
+    __table_args__ = (
+        # A group in focus is noted once on a turn (NULLs, the other kinds, never clash).
+        UniqueConstraint("turn_id", "focus_group_id"),
+        CheckConstraint(
+            "(kind = 'focus_group') = (focus_group_id IS NOT NULL)", name="focus_group_named"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[TagKind] = mapped_column(_str_enum(TagKind))
+    # A good practice's.
+    country: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    # A commitment's.
+    what: Mapped[str] = mapped_column(Text, default="")
+    by_whom: Mapped[str] = mapped_column(String(200), default="")
+    pledge: Mapped[str] = mapped_column(String(40), default="")
+    # A group in focus's.
+    focus_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("focus_groups.id", ondelete="CASCADE")
+    )
+    # The username of who noted it, and when.
+    tagged_by: Mapped[str] = mapped_column(String(200))
+    tagged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    focus_group: Mapped[FocusGroup | None] = relationship(lazy="joined")

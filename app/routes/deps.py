@@ -17,7 +17,7 @@ from app.db import Database
 from app.i18n import N_, plural_message
 from app.models import Account, AccountSession, Event, Participant
 from app.ratelimit import Limiter, Rule
-from app.services import audit, events, participants, sessions
+from app.services import accounts, audit, events, participants, sessions
 from app.services.agenda_file import SPEAKING_TIME
 from app.services.errors import DomainError, InvalidInput, NotFound
 from app.services.participants import COUNTRY_MAX, NAME_MAX, ORGANISATION_MAX
@@ -148,8 +148,17 @@ CurrentAccount = Annotated[Account, Depends(current_account)]
 
 
 def facilitated_event(
+    slug: str, account: CurrentAccount, database: Annotated[Database, Depends(get_database)]
+) -> Event:
+    """The event at this address, for an account that drives the floor (403 otherwise)."""
+    accounts.may_facilitate(account)
+    return recorded_event(slug, account, database)
+
+
+def recorded_event(
     slug: str, _: CurrentAccount, database: Annotated[Database, Depends(get_database)]
 ) -> Event:
+    """The event at this address, for any account: every role reads and tags the record."""
     with database.reading() as db:
         return events.get_by_slug(db=db, slug=slug)
 
@@ -165,6 +174,7 @@ def acting_session(
 
 ActingDb = Annotated[Session, Depends(acting_session)]
 FacilitatedEvent = Annotated[Event, Depends(facilitated_event)]
+RecordedEvent = Annotated[Event, Depends(recorded_event)]
 
 
 def participant_of(event: Event, request: Request, db: Session, settings: Settings) -> Participant:

@@ -1,19 +1,39 @@
-"""The record of the floor, for an event's facilitators: read it, write the record's summary
-of a turn, and take it away as CSV or JSON; the participants list, as a page and as CSV."""
+"""The record of the floor, for an event's facilitators and rapporteurs: read it, tag its
+turns (good practices, commitments, groups in focus), write the record's summary of a turn
+(or correct the speaker's), and take it away as CSV or JSON, with its good practices and
+commitments on their own; the participants list, as a page and as CSV.
+
+The forms are plain forms (they work without JavaScript): a change goes back to the turn on
+the page; what a form could not take comes back in it, as typed, with what to fix."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.csrf import require_token
+from app.i18n import translate
+from app.models import Event
 from app.routes.audit import CSV_ANSWERS, CsvResponse
-from app.routes.deps import ActingDb, FacilitatedEvent, Id, Locale, ReadDb
+from app.routes.deps import (
+    ActingDb,
+    CurrentAccount,
+    Id,
+    Locale,
+    ReadDb,
+    RecordedEvent,
+)
 from app.routes.responses import html_router, page
-from app.services import record, record_export
+from app.services import record, record_export, record_tags
 from app.services.clock import utcnow
+from app.services.errors import InvalidInput
+from app.services.text import VISIBLE
 
 router = html_router(prefix="/f/{slug}", dependencies=[Depends(require_token)])
 
@@ -22,34 +42,166 @@ router = html_router(prefix="/f/{slug}", dependencies=[Depends(require_token)])
 ERRORS_IN_HTML = CSV_ANSWERS
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A record form that could not be taken: which, on which turn, as typed, and why."""
+
+    turn_id: int
+    form: str
+    values: dict[str, str]
+    message: str
+
+
 @router.get("/record")
-def record_page(request: Request, event: FacilitatedEvent, db: ReadDb, locale: Locale) -> Response:
+def record_page(
+    request: Request, event: RecordedEvent, account: CurrentAccount, db: ReadDb, locale: Locale
+) -> Response:
+    return _record_page(request, event, account, db, locale)
+
+
+def _record_page(
+    request: Request,
+    event: Event,
+    account: CurrentAccount,
+    db: ReadDb,
+    locale: str,
+    refused: Refused | None = None,
+) -> Response:
     return page(
         request,
         "record/page.html",
         locale=locale,
+        status_code=422 if refused else 200,
         event=event,
+        account=account,
         record=record.overview(db=db, event_id=event.id, now=utcnow()),
         state_key=record.STATE_KEY,
+        refused=refused,
+        pledge_max=record_tags.PLEDGE_MAX,
+    )
+
+
+def _tagged(
+    request: Request,
+    event: Event,
+    account: CurrentAccount,
+    db: ActingDb,
+    locale: str,
+    turn_id: int,
+    form: str,
+    values: dict[str, str],
+    action: Callable[[], Any],
+) -> Response:
+    """Do ``action`` in ``db``; back to the turn, or the page again with the form as typed and why not."""
+    try:
+        action()
+    except InvalidInput as error:
+        db.rollback()
+        message = translate(locale, error.message_id, error.params)
+        refused = Refused(turn_id, form, values, message)
+        return _record_page(request, event, account, db, locale, refused)
+    return RedirectResponse(f"/f/{event.slug}/record#turn-{turn_id}", status_code=303)
+
+
+# Texts are bounded as read; the services clean them and check their limits on the text as
+# cleaned (a browser sends a line break as two characters), so that what is wrong is said in
+# the form itself, as typed: an empty field is read as "" (FastAPI takes it for a missing
+# one). The schema says what the services accept: the fields they require (``_requiring``),
+# with a character that shows.
+def _checked(read_max: int, **accepted: Any) -> Any:
+    return Field("", max_length=read_max, json_schema_extra=accepted)
+
+
+def _requiring(*fields: str) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"required": list(fields)})
+
+
+LINE, TEXT = 1000, 20_000
+
+
+class SummaryForm(BaseModel):
+    summary: str = _checked(TEXT, maxLength=record.SUMMARY_MAX)
+
+
+class GoodPracticeForm(BaseModel):
+    model_config = _requiring("title")
+
+    title: str = _checked(LINE, maxLength=record_tags.TITLE_MAX, pattern=VISIBLE)
+    country: str = _checked(LINE, maxLength=record_tags.COUNTRY_MAX)
+    description: str = _checked(TEXT, maxLength=record_tags.DESCRIPTION_MAX)
+
+
+class CommitmentForm(BaseModel):
+    model_config = _requiring("what", "by_whom")
+
+    what: str = _checked(TEXT, maxLength=record_tags.WHAT_MAX, pattern=VISIBLE)
+    by_whom: str = _checked(LINE, maxLength=record_tags.BY_WHOM_MAX, pattern=VISIBLE)
+    pledge: str = _checked(
+        LINE, maxLength=record_tags.PLEDGE_MAX, pattern=f"^{record_tags.PLEDGE.pattern}$"
     )
 
 
 @router.post("/record/turns/{turn_id}/summary")
 def write_summary(
-    event: FacilitatedEvent,
+    request: Request,
+    event: RecordedEvent,
+    account: CurrentAccount,
     db: ActingDb,
+    locale: Locale,
     turn_id: Id,
-    # Bounded as read; the service checks the limit on the text as cleaned.
-    summary: Annotated[
-        str, Form(max_length=20_000, json_schema_extra={"maxLength": record.SUMMARY_MAX})
-    ] = "",
+    form: Annotated[SummaryForm, Form()],
 ) -> Response:
-    record.write_summary(db=db, event=event, turn_id=turn_id, summary=summary)
+    values = form.model_dump()
+    write = partial(record.write_summary, db=db, event=event, turn_id=turn_id, **values)
+    return _tagged(request, event, account, db, locale, turn_id, "summary", values, write)
+
+
+@router.post("/record/turns/{turn_id}/good-practices")
+def add_good_practice(
+    request: Request,
+    event: RecordedEvent,
+    account: CurrentAccount,
+    db: ActingDb,
+    locale: Locale,
+    turn_id: Id,
+    form: Annotated[GoodPracticeForm, Form()],
+) -> Response:
+    values = form.model_dump()
+    add = partial(record_tags.add_good_practice, db=db, event=event, turn_id=turn_id, **values)
+    return _tagged(request, event, account, db, locale, turn_id, "good_practice", values, add)
+
+
+@router.post("/record/turns/{turn_id}/commitments")
+def add_commitment(
+    request: Request,
+    event: RecordedEvent,
+    account: CurrentAccount,
+    db: ActingDb,
+    locale: Locale,
+    turn_id: Id,
+    form: Annotated[CommitmentForm, Form()],
+) -> Response:
+    values = form.model_dump()
+    add = partial(record_tags.add_commitment, db=db, event=event, turn_id=turn_id, **values)
+    return _tagged(request, event, account, db, locale, turn_id, "commitment", values, add)
+
+
+@router.post("/record/turns/{turn_id}/focus-groups")
+def add_focus_group(
+    event: RecordedEvent, db: ActingDb, turn_id: Id, focus_group: Annotated[Id, Form()]
+) -> Response:
+    record_tags.add_focus_group(db=db, event=event, turn_id=turn_id, focus_group_id=focus_group)
+    return RedirectResponse(f"/f/{event.slug}/record#turn-{turn_id}", status_code=303)
+
+
+@router.post("/record/turns/{turn_id}/tags/{tag_id}/remove")
+def remove_tag(event: RecordedEvent, db: ActingDb, turn_id: Id, tag_id: Id) -> Response:
+    record_tags.remove(db=db, event=event, turn_id=turn_id, tag_id=tag_id)
     return RedirectResponse(f"/f/{event.slug}/record#turn-{turn_id}", status_code=303)
 
 
 @router.get("/record.csv", response_class=CsvResponse, responses=ERRORS_IN_HTML)
-def record_csv(event: FacilitatedEvent, db: ReadDb) -> Response:
+def record_csv(event: RecordedEvent, db: ReadDb) -> Response:
     output = _record(event, db)
     return CsvResponse(record_export.turns_csv(output), headers=_attachment(event, "record.csv"))
 
@@ -60,18 +212,50 @@ def record_csv(event: FacilitatedEvent, db: ReadDb) -> Response:
     response_model=record_export.RecordOut,
     responses=ERRORS_IN_HTML,
 )
-def record_json(event: FacilitatedEvent, db: ReadDb) -> Response:
-    output = _record(event, db)
-    return Response(
-        record_export.as_json(output),
-        media_type="application/json",
-        headers=_attachment(event, "record.json"),
+def record_json(event: RecordedEvent, db: ReadDb) -> Response:
+    return _json(_record(event, db), event, "record.json")
+
+
+@router.get("/good-practices.csv", response_class=CsvResponse, responses=ERRORS_IN_HTML)
+def good_practices_csv(event: RecordedEvent, db: ReadDb) -> Response:
+    output = _good_practices(event, db)
+    return CsvResponse(
+        record_export.good_practices_csv(output),
+        headers=_attachment(event, "good-practices.csv"),
     )
+
+
+@router.get(
+    "/good-practices.json",
+    response_class=JSONResponse,
+    response_model=record_export.GoodPracticesOut,
+    responses=ERRORS_IN_HTML,
+)
+def good_practices_json(event: RecordedEvent, db: ReadDb) -> Response:
+    return _json(_good_practices(event, db), event, "good-practices.json")
+
+
+@router.get("/commitments.csv", response_class=CsvResponse, responses=ERRORS_IN_HTML)
+def commitments_csv(event: RecordedEvent, db: ReadDb) -> Response:
+    output = _commitments(event, db)
+    return CsvResponse(
+        record_export.commitments_csv(output), headers=_attachment(event, "commitments.csv")
+    )
+
+
+@router.get(
+    "/commitments.json",
+    response_class=JSONResponse,
+    response_model=record_export.CommitmentsOut,
+    responses=ERRORS_IN_HTML,
+)
+def commitments_json(event: RecordedEvent, db: ReadDb) -> Response:
+    return _json(_commitments(event, db), event, "commitments.json")
 
 
 @router.get("/participants")
 def participants_page(
-    request: Request, event: FacilitatedEvent, db: ReadDb, locale: Locale
+    request: Request, event: RecordedEvent, db: ReadDb, locale: Locale
 ) -> Response:
     return page(
         request,
@@ -83,18 +267,36 @@ def participants_page(
 
 
 @router.get("/participants.csv", response_class=CsvResponse, responses=ERRORS_IN_HTML)
-def participants_csv(event: FacilitatedEvent, db: ReadDb) -> Response:
+def participants_csv(event: RecordedEvent, db: ReadDb) -> Response:
     attendees = record_export.attendees_of(record.participants(db=db, event_id=event.id))
     return CsvResponse(
         record_export.participants_csv(attendees), headers=_attachment(event, "participants.csv")
     )
 
 
-def _record(event: FacilitatedEvent, db: ReadDb) -> record_export.RecordOut:
+def _record(event: RecordedEvent, db: ReadDb) -> record_export.RecordOut:
     turns = record.turns(db=db, event_id=event.id)
     return record_export.record_of(event=event, turns=turns, now=utcnow())
 
 
-def _attachment(event: FacilitatedEvent, name: str) -> dict[str, str]:
+def _good_practices(event: RecordedEvent, db: ReadDb) -> record_export.GoodPracticesOut:
+    practices = record_tags.good_practices(db=db, event_id=event.id)
+    return record_export.good_practices_of(event=event, practices=practices, now=utcnow())
+
+
+def _commitments(event: RecordedEvent, db: ReadDb) -> record_export.CommitmentsOut:
+    commitments = record_tags.commitments(db=db, event_id=event.id)
+    return record_export.commitments_of(event=event, commitments=commitments, now=utcnow())
+
+
+def _json(output: Any, event: RecordedEvent, name: str) -> Response:
+    return Response(
+        record_export.as_json(output),
+        media_type="application/json",
+        headers=_attachment(event, name),
+    )
+
+
+def _attachment(event: RecordedEvent, name: str) -> dict[str, str]:
     # The slug is [a-z0-9-] (the agenda file says so), safe inside the quotes.
     return {"Content-Disposition": f'attachment; filename="{event.slug}-{name}"'}

@@ -56,7 +56,8 @@ async def facilitator_socket(websocket: WebSocket, slug: str, screen: str = "") 
     database: Database = websocket.app.state.database
     event = await _event(websocket, slug)
     session = await anyio.to_thread.run_sync(signed_in_session, websocket, database)
-    if event is None or session is None:
+    # A rapporteur's account keeps the record; the console's updates are a facilitator's.
+    if event is None or session is None or not session.account.role.facilitates:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
     connection = Connection(

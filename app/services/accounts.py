@@ -1,4 +1,7 @@
-"""Facilitators' accounts: create, sign in, disable, reset a password.
+"""Accounts: create, sign in, disable, reset a password, change a role.
+
+An account is a facilitator's, a rapporteur's or both (``Role``): every account reads and
+tags the record; only a facilitator drives the floor (``may_facilitate``).
 
 Passwords are hashed with Argon2id (argon2-cffi's recommended parameters) and never stored
 or logged. Disabling an account or resetting its password ends all of its sessions.
@@ -15,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.i18n import N_
-from app.models import Account
+from app.models import Account, Role
 from app.services import sessions
 from app.services.clock import utcnow
 from app.services.errors import DomainError, InvalidInput, NotFound
@@ -36,7 +39,26 @@ class UsernameTaken(DomainError):
     message = N_("There is already an account named {username}.")
 
 
-def create(*, db: Session, username: str, name: str, password: str) -> Account:
+class NotAFacilitator(DomainError):
+    """A rapporteur's account on the floor's controls: it keeps the record only."""
+
+    status_code = 403
+    message = N_(
+        "Your account is a rapporteur's: it reads and tags the record, but only a facilitator "
+        "runs the floor."
+    )
+
+
+def may_facilitate(account: Account) -> None:
+    """Raise ``NotAFacilitator`` unless ``account`` may drive the floor."""
+    if not account.role.facilitates:
+        raise NotAFacilitator()
+
+
+def create(
+    *, db: Session, username: str, name: str, password: str, role: Role = Role.FACILITATOR
+) -> Account:
+    """A new active account with this role. Raises ``InvalidInput``, ``UsernameTaken``."""
     username = _valid_username(username)
     if _find(db, username) is not None:
         raise UsernameTaken(username=username)
@@ -45,6 +67,7 @@ def create(*, db: Session, username: str, name: str, password: str) -> Account:
         name=clean_line(name, limit=NAME_MAX, field=N_("Name"), required=True),
         password_hash=_hasher.hash(_valid_password(password)),
         active=True,
+        role=role,
         created_at=utcnow(),
     )
     db.add(account)
@@ -74,6 +97,15 @@ def set_active(*, db: Session, username: str, active: bool) -> Account:
         account.active = active
         sessions.end_all(db=db, account_id=account.id)
         db.commit()
+    return account
+
+
+def set_role(*, db: Session, username: str, role: Role) -> Account:
+    """Make the account a facilitator's, a rapporteur's or both; its sessions go on, and
+    each request checks the role it has then."""
+    account = get(db=db, username=username)
+    account.role = role
+    db.commit()
     return account
 
 

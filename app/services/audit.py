@@ -54,6 +54,8 @@ ACTIONS = {
     "event.renew_projector_link": N_("Renewed the projector link"),
     "event.projector_languages": N_("Set the projector's languages"),
     "record.summary": N_("Wrote the record's summary of a turn"),
+    "record.tag": N_("Tagged a turn of the record"),
+    "record.untag": N_("Took a tag off a turn of the record"),
 }
 
 # Names that older entries carry and no action records any more: one name said two things.

@@ -26,6 +26,7 @@ from app.models import (
     Countdown,
     Event,
     FloorRequest,
+    FocusGroup,
     GuidingQuestion,
     Participant,
     Segment,
@@ -149,7 +150,7 @@ def open_turn(*, db: Session, event_id: int) -> Turn | None:
 def turns(*, db: Session, event_id: int, segment_id: int | None = None) -> list[Turn]:
     """The event's turns (or one segment's) in the order they were given.
 
-    Each comes with its participant, their actor type, its topic, questions and pauses.
+    Each comes with its participant, their actor type, its topic, questions, pauses and tags.
     """
     query = (
         select(Turn)
@@ -176,11 +177,13 @@ class TopicTurns:
 @dataclass(frozen=True)
 class Overview:
     """The record as the facilitator reads it at ``now``: every segment's topics with their
-    turns, coverage of the open segment's questions (empty with no segment open), and the
+    turns (each with its tags), coverage of the open segment's questions (empty with no segment open), and the
     balance of the open segment (None with none open) and of the whole event."""
 
     now: datetime
     actor_types: list[ActorType]
+    # The agenda's groups in focus, which a turn's tags may name (each turn's ``tags``).
+    focus_groups: list[FocusGroup]
     segments: list[tuple[Segment, list[TopicTurns]]]
     open_segment: Segment | None
     coverage: list[QuestionCoverage]
@@ -212,6 +215,7 @@ def overview(*, db: Session, event_id: int, now: datetime) -> Overview:
     return Overview(
         now=now,
         actor_types=list(event.actor_types),
+        focus_groups=list(event.focus_groups),
         segments=segments,
         open_segment=current,
         coverage=coverage(segment=current, turns=in_segment) if current else [],

@@ -1,4 +1,5 @@
-"""The record and the participants list as they leave Palabra: JSON and CSV.
+"""The record, its good practices and commitments, and the participants list as they leave
+Palabra: JSON and CSV.
 
 What leaves has schemas of its own (never the ORM's graph), documented in docs/record.md.
 Texts are as written: the participants' words, the agenda's titles in its original language,
@@ -13,11 +14,12 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel
 
-from app.models import Event, Participant, Turn
-from app.services import record
+from app.models import Event, Participant, TagKind, Turn, TurnTag
+from app.services import record, record_tags
 from app.services.audit import inert
 
 FORMAT = 1
@@ -48,6 +50,31 @@ class PauseOut(BaseModel):
     resumed_at: datetime | None
 
 
+class GoodPracticeOut(BaseModel):
+    """A good practice noted on a turn."""
+
+    country: str
+    title: str
+    description: str
+    tagged_by: str
+    tagged_at: datetime
+
+
+class CommitmentOut(BaseModel):
+    """A commitment noted on a turn; ``pledge`` is a GRF pledge's reference ("": none)."""
+
+    what: str
+    by_whom: str
+    pledge: str
+    tagged_by: str
+    tagged_at: datetime
+
+
+class FocusGroupOut(BaseModel):
+    key: str
+    name: str
+
+
 class TurnOut(BaseModel):
     id: int
     segment_id: int
@@ -68,19 +95,55 @@ class TurnOut(BaseModel):
     record_summary: str
     record_summary_by: str
     record_summary_at: datetime | None
+    good_practices: list[GoodPracticeOut]
+    commitments: list[CommitmentOut]
+    focus_groups: list[FocusGroupOut]
 
 
-class RecordOut(BaseModel):
+class ExportOut(BaseModel):
+    """What every export of an event starts with."""
+
     format: int
     event: str
     title: str
     exported_at: datetime
+
+
+class RecordOut(ExportOut):
     turns: list[TurnOut]
 
 
 class AttendeeOut(SpeakerOut):
     joined_at: datetime
     turns: int
+
+
+class TaggedTurnOut(BaseModel):
+    """Where a good practice or commitment was said: the turn, its place, its speaker."""
+
+    turn_id: int
+    segment_number: int
+    segment_title: str
+    topic_title: str
+    speaker: str
+    organisation: str
+    started_at: datetime
+
+
+class EventGoodPracticeOut(TaggedTurnOut, GoodPracticeOut):
+    pass
+
+
+class EventCommitmentOut(TaggedTurnOut, CommitmentOut):
+    pass
+
+
+class GoodPracticesOut(ExportOut):
+    good_practices: list[EventGoodPracticeOut]
+
+
+class CommitmentsOut(ExportOut):
+    commitments: list[EventCommitmentOut]
 
 
 TURN_COLUMNS = (
@@ -106,7 +169,30 @@ TURN_COLUMNS = (
     "summary",
     "record_summary",
     "record_summary_by",
+    "good_practices",
+    "commitments",
+    "focus_groups",
 )
+
+# Where a good practice or a commitment was said, first in each row of their exports.
+TAGGED_TURN_COLUMNS = (
+    "turn",
+    "segment",
+    "segment_title",
+    "topic_title",
+    "speaker",
+    "organisation",
+    "started_at",
+)
+GOOD_PRACTICE_COLUMNS = (
+    *TAGGED_TURN_COLUMNS,
+    "country",
+    "title",
+    "description",
+    "tagged_by",
+    "tagged_at",
+)
+COMMITMENT_COLUMNS = (*TAGGED_TURN_COLUMNS, "what", "by_whom", "pledge", "tagged_by", "tagged_at")
 
 PARTICIPANT_COLUMNS = (
     "name",
@@ -123,23 +209,21 @@ PARTICIPANT_COLUMNS = (
 def record_of(*, event: Event, turns: Sequence[Turn], now: datetime) -> RecordOut:
     """The record of ``event`` as its export schema; an ongoing turn's time runs to ``now``."""
     return RecordOut(
-        format=FORMAT,
-        event=event.slug,
-        title=event.title,
-        exported_at=now,
+        **_header(event, now),
         turns=[_turn(turn, now) for turn in turns],
     )
 
 
-def as_json(output: RecordOut) -> str:
-    """The record as a JSON document (UTF-8 text, indented)."""
+def as_json(output: BaseModel) -> str:
+    """An export as a JSON document (UTF-8 text, indented)."""
     return output.model_dump_json(indent=2)
 
 
 def turns_csv(output: RecordOut) -> str:
     """The record as CSV, one turn a row (``TURN_COLUMNS``); safe to open in a spreadsheet.
 
-    Several questions are one cell, their numbers or texts separated by " | ".
+    Several questions are one cell, their numbers or texts separated by " | "; so are the
+    turn's good practices (their titles), commitments (what) and groups in focus (keys).
     """
     rows = (
         (
@@ -165,10 +249,71 @@ def turns_csv(output: RecordOut) -> str:
             turn.summary,
             turn.record_summary,
             turn.record_summary_by,
+            " | ".join(p.title for p in turn.good_practices),
+            " | ".join(c.what for c in turn.commitments),
+            " | ".join(g.key for g in turn.focus_groups),
         )
         for turn in output.turns
     )
     return _csv(TURN_COLUMNS, rows)
+
+
+def good_practices_of(
+    *, event: Event, practices: Iterable[record_tags.GoodPractice], now: datetime
+) -> GoodPracticesOut:
+    """The event's good practices (``record_tags.good_practices``) as their export schema."""
+    return GoodPracticesOut(
+        **_header(event, now),
+        good_practices=[
+            EventGoodPracticeOut.model_validate(p, from_attributes=True) for p in practices
+        ],
+    )
+
+
+def commitments_of(
+    *, event: Event, commitments: Iterable[record_tags.Commitment], now: datetime
+) -> CommitmentsOut:
+    """The event's commitments (``record_tags.commitments``) as their export schema."""
+    return CommitmentsOut(
+        **_header(event, now),
+        commitments=[
+            EventCommitmentOut.model_validate(c, from_attributes=True) for c in commitments
+        ],
+    )
+
+
+def _header(event: Event, now: datetime) -> dict[str, Any]:
+    return {"format": FORMAT, "event": event.slug, "title": event.title, "exported_at": now}
+
+
+def good_practices_csv(output: GoodPracticesOut) -> str:
+    """The good practices as CSV, one a row (``GOOD_PRACTICE_COLUMNS``)."""
+    rows = (
+        (*_where_cells(p), p.country, p.title, p.description, p.tagged_by, _time(p.tagged_at))
+        for p in output.good_practices
+    )
+    return _csv(GOOD_PRACTICE_COLUMNS, rows)
+
+
+def commitments_csv(output: CommitmentsOut) -> str:
+    """The commitments as CSV, one a row (``COMMITMENT_COLUMNS``)."""
+    rows = (
+        (*_where_cells(c), c.what, c.by_whom, c.pledge, c.tagged_by, _time(c.tagged_at))
+        for c in output.commitments
+    )
+    return _csv(COMMITMENT_COLUMNS, rows)
+
+
+def _where_cells(tagged: TaggedTurnOut) -> tuple[object, ...]:
+    return (
+        tagged.turn_id,
+        tagged.segment_number,
+        tagged.segment_title,
+        tagged.topic_title,
+        tagged.speaker,
+        tagged.organisation,
+        _time(tagged.started_at),
+    )
 
 
 def attendees_of(attendees: Iterable[record.Attendee]) -> list[AttendeeOut]:
@@ -224,7 +369,23 @@ def _turn(turn: Turn, now: datetime) -> TurnOut:
         record_summary=turn.record_summary,
         record_summary_by=turn.record_summary_by,
         record_summary_at=turn.record_summary_at,
+        good_practices=[
+            GoodPracticeOut.model_validate(t, from_attributes=True)
+            for t in _of_kind(turn, TagKind.GOOD_PRACTICE)
+        ],
+        commitments=[
+            CommitmentOut.model_validate(t, from_attributes=True)
+            for t in _of_kind(turn, TagKind.COMMITMENT)
+        ],
+        focus_groups=[
+            FocusGroupOut.model_validate(t.focus_group, from_attributes=True)
+            for t in _of_kind(turn, TagKind.FOCUS_GROUP)
+        ],
     )
+
+
+def _of_kind(turn: Turn, kind: TagKind) -> list[TurnTag]:
+    return [tag for tag in turn.tags if tag.kind is kind]
 
 
 def _speaker(participant: Participant) -> SpeakerOut:

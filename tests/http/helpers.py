@@ -141,6 +141,7 @@ def fill(path: str, event: Event) -> str:
         "topic_id": str(topic.id),
         "request_id": "1",
         "turn_id": "1",
+        "tag_id": "1",
         "action": "open",
         "state": "close",
         "code": event.join_code,

@@ -28,11 +28,20 @@ from app import i18n, templating
 from app.config import Settings
 from app.db import Database
 from app.main import create_app
-from app.models import Account, AuditEntry, Event, FloorRequest, GuidingQuestion, Participant
+from app.models import (
+    Account,
+    AuditEntry,
+    Event,
+    FloorRequest,
+    GuidingQuestion,
+    Participant,
+    Role,
+)
 from app.routes import deps
 from app.services import audit, events, sessions
 from tests.console import as_console
 from tests.extraction import extracted
+from tests.factories import make_account
 from tests.http.helpers import (
     HTMX,
     another_phone,
@@ -258,6 +267,23 @@ def test_every_screen_in_every_state_is_translated(client: TestClient, pseudo: N
         secret = sessions.new_link(db=db, account=account)
     screens.get("one-time sign-in link", phone, f"/login/link/{secret}")
     screens.get("one-time sign-in link, not valid", phone, "/login/link/" + "x" * 43)
+
+    # The record, its turns tagged, and a tag refused, kept as typed with what to fix.
+    record_page = f"{base}/record"
+    turn_id = int(re.findall(r'id="turn-(\d+)"', console.get(record_page).text)[0])
+    tagging = f"{record_page}/turns/{turn_id}"
+    console.post(f"{tagging}/good-practices", data={"title": "Casas", "country": "Perú"})
+    commitment = {"what": "Abrir cupos", "by_whom": "Chile", "pledge": "GRF-01234"}
+    console.post(f"{tagging}/commitments", data=commitment)
+    screens.get("record, tagged", console, record_page)
+    refused_tag = console.post(f"{tagging}/commitments", data={**commitment, "pledge": "<>"})
+    screens.check("record, a tag refused", refused_tag)
+    rapporteur = another_phone(client)
+    with screens.database.writing() as db:
+        make_account(db, username="rui", name="Rui", role=Role.RAPPORTEUR)
+    sign_in(rapporteur, "rui")
+    screens.get("events list, a rapporteur's", rapporteur, "/f")
+    screens.get("403, a rapporteur on the console", rapporteur, base)
 
     # A domain error's flash, as htmx shows it, on the console and the phone.
     stale = console.post(f"{base}/floor/next", data={}, headers=HTMX)

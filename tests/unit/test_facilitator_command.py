@@ -52,7 +52,7 @@ def test_create_then_list_then_sign_in(
     )  # fmt: skip
     assert created == 0
     assert run(monkeypatch, "list") == 0
-    assert "lucia\tLucía Gómez\tactive" in capsys.readouterr().out
+    assert "lucia\tLucía Gómez\tfacilitator\tactive" in capsys.readouterr().out
     assert can_sign_in(database, "lucia", "una frase larga de paso")
 
 
@@ -100,7 +100,7 @@ def test_disable_enable_and_reset(
     assert run(monkeypatch, "disable", "lucia") == 0
     assert not can_sign_in(database, "lucia", first)
     run(monkeypatch, "list")
-    assert "lucia\tLucía\tdisabled" in capsys.readouterr().out
+    assert "lucia\tLucía\tfacilitator\tdisabled" in capsys.readouterr().out
     assert run(monkeypatch, "enable", "lucia") == 0
     assert can_sign_in(database, "lucia", first)
     assert run(monkeypatch, "reset", "lucia", "--password-stdin", password=second) == 0
@@ -151,3 +151,24 @@ def test_no_link_for_an_unknown_or_disabled_account(
     assert run(monkeypatch, "link", "nobody") == 1
     errors = capsys.readouterr().err
     assert "lucia is disabled" in errors and "no account named nobody" in errors
+
+
+@pytest.mark.usefixtures("command")
+def test_an_account_is_a_facilitator_a_rapporteur_or_both(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], database: Database
+) -> None:
+    password = "una frase larga de paso"
+    run(monkeypatch, "create", "ana", "--name", "Ana", "--password-stdin", password=password)
+    args = ("create", "rui", "--name", "Rui", "--role", "rapporteur", "--password-stdin")
+    assert run(monkeypatch, *args, password=password) == 0
+    run(monkeypatch, "list")
+    listed = capsys.readouterr().out
+    assert "ana\tAna\tfacilitator\tactive" in listed
+    assert "rui\tRui\trapporteur\tactive" in listed
+    assert run(monkeypatch, "role", "rui", "both") == 0
+    assert "rui is now both" in capsys.readouterr().out
+    with database.reading() as db:
+        assert accounts.get(db=db, username="rui").role.facilitates
+    with pytest.raises(SystemExit):
+        run(monkeypatch, "role", "rui", "chair")
+    assert run(monkeypatch, "role", "nobody", "rapporteur") == 1
