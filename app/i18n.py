@@ -8,9 +8,12 @@ stays a ``Message`` that remembers its id and values, so that it is translated w
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton, format_time
 from babel.support import NullTranslations, Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
@@ -107,3 +110,13 @@ def _value(locale: str, value: object) -> object:
     if isinstance(value, Message | MessageId):
         return translate(locale, value)
     return value
+
+
+def local_time(locale: str, moment: datetime, time_zone: str) -> str:
+    """A moment's time of day as ``locale`` writes it ("9:30 AM", "09:30"), in ``time_zone``."""
+    return format_time(moment, format="short", tzinfo=ZoneInfo(time_zone), locale=locale)
+
+
+def local_day(locale: str, moment: datetime, time_zone: str) -> str:
+    """A moment's day, weekday and month as ``locale`` writes it ("Thu, May 16"), in ``time_zone``."""
+    return format_skeleton("MMMEd", moment.astimezone(ZoneInfo(time_zone)), locale=locale)
