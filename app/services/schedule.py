@@ -41,7 +41,7 @@ class Timing:
     segment) has run past its planned end; 0 when on time. ``remaining_seconds``: what is
     left of the segment's slot (0 once it has ended). ``fits``: how many of the ``waiting``
     get the floor within it, each a full ``speaking_seconds`` after what the speaker has
-    left; ``cut``: how many would not.
+    left; ``cut``: how many would not. Minutes and seconds of the clock (UTC moments).
     """
 
     segment: Planned
@@ -50,7 +50,6 @@ class Timing:
     remaining_seconds: int
     waiting: int
     fits: int
-    speaking_seconds: int
 
     @property
     def cut(self) -> int:
@@ -77,11 +76,12 @@ def timing(
         return None
     segment_used = sum(used_ms.values()) // 1000
     topic_planned = None
+    planned_end = segment.ends_at
     if topic is not None and topic.starts_at is not None and topic.ends_at is not None:
         topic_planned = Planned(
             _seconds(topic.ends_at - topic.starts_at), used_ms.get(topic.id, 0) // 1000
         )
-    planned_end = topic.ends_at if topic_planned and topic and topic.ends_at else segment.ends_at
+        planned_end = topic.ends_at
     late_seconds = _seconds(now - planned_end)
     remaining = max(0, _seconds(segment.ends_at - now))
     after_speaker = remaining - max(0, -(-(speaker_remaining_ms or 0) // 1000))
@@ -93,7 +93,6 @@ def timing(
         remaining_seconds=remaining,
         waiting=waiting,
         fits=fits,
-        speaking_seconds=speaking_seconds,
     )
 
 
@@ -138,14 +137,12 @@ class NextItem:
     part: Segment | Topic | Break
     starts_at: datetime
     ends_at: datetime
+    # A break the room is in (nothing open, within its time): the room resumes at its end.
+    under_way: bool = False
 
     @property
     def is_break(self) -> bool:
         return isinstance(self.part, Break)
-
-    def under_way(self, now: datetime) -> bool:
-        """Whether it has begun by ``now`` (a break the room is in: it resumes at its end)."""
-        return self.starts_at <= now
 
 
 def next_item(
@@ -166,7 +163,7 @@ def next_item(
     else:
         ongoing = [b for b in event.breaks if b.starts_at <= now < b.ends_at]
         if ongoing:
-            return NextItem(ongoing[0], ongoing[0].starts_at, ongoing[0].ends_at)
+            return NextItem(ongoing[0], ongoing[0].starts_at, ongoing[0].ends_at, under_way=True)
         candidates = [i for i in _planned(event) if not i.is_break or i.starts_at > now]
     return min(
         candidates, key=lambda i: (i.starts_at, not isinstance(i.part, Segment)), default=None
