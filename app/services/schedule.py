@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +43,9 @@ class Timing:
     left of the segment's slot (0 once it has ended). ``fits``: how many of the ``waiting``
     get the floor within it, each a full ``speaking_seconds`` after what the speaker has
     left; ``cut``: how many would not. Minutes and seconds of the clock (UTC moments).
+    ``on_the_day``: whether ``now`` is the segment's planned day in the event's time zone;
+    on another day (a rehearsal, the record read later) the clock is not compared with the
+    plan: nobody is late and the list is not cut.
     """
 
     segment: Planned
@@ -50,6 +54,7 @@ class Timing:
     remaining_seconds: int
     waiting: int
     fits: int
+    on_the_day: bool = True
 
     @property
     def cut(self) -> int:
@@ -65,12 +70,14 @@ def timing(
     speaking_seconds: int,
     speaker_remaining_ms: int | None,
     now: datetime,
+    time_zone: str = "UTC",
 ) -> Timing | None:
     """The open ``segment``'s ``Timing`` at ``now``; None when it has no planned slot.
 
     ``used_ms`` is the speaking time in milliseconds given on each of the segment's topics
     (by topic id; see ``used_by_topic``). ``speaker_remaining_ms`` is what the speaker on the
     floor has left (None: nobody speaks; negative: over time, which leaves nothing to add).
+    ``time_zone`` is the event's, where the planned day is read.
     """
     if segment.starts_at is None or segment.ends_at is None:
         return None
@@ -82,12 +89,16 @@ def timing(
             _seconds(topic.ends_at - topic.starts_at), used_ms.get(topic.id, 0) // 1000
         )
         planned_end = topic.ends_at
+    zone = ZoneInfo(time_zone)
+    planned = Planned(_seconds(segment.ends_at - segment.starts_at), segment_used)
+    if segment.starts_at.astimezone(zone).date() != now.astimezone(zone).date():
+        return Timing(planned, topic_planned, 0, 0, waiting, waiting, on_the_day=False)
     late_seconds = _seconds(now - planned_end)
     remaining = max(0, _seconds(segment.ends_at - now))
     after_speaker = remaining - max(0, -(-(speaker_remaining_ms or 0) // 1000))
     fits = min(waiting, max(0, after_speaker) // speaking_seconds)
     return Timing(
-        segment=Planned(_seconds(segment.ends_at - segment.starts_at), segment_used),
+        segment=planned,
         topic=topic_planned,
         late_minutes=max(0, late_seconds // 60),
         remaining_seconds=remaining,

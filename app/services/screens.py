@@ -202,6 +202,7 @@ def _with_schedule(db: Session, room: Room) -> Room:
             speaking_seconds=room.speaking_seconds,
             speaker_remaining_ms=room.speaker_remaining_ms,
             now=room.now,
+            time_zone=room.event.time_zone,
         )
     upcoming = schedule.next_item(event=room.event, segment=segment, topic=room.topic, now=room.now)
     return replace(room, timing=timing, next_item=upcoming)

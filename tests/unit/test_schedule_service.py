@@ -169,3 +169,14 @@ def test_an_agenda_without_a_schedule_has_no_timing_and_nothing_next(db: Session
     room = room_at(db, event, 0)
     assert (room.timing, room.next_item) == (None, None)
     assert schedule.agenda_items(event) == list(event.segments)
+
+
+def test_on_another_day_than_planned_nobody_is_late_and_the_list_is_not_cut(
+    db: Session, event: Event
+) -> None:
+    """A rehearsal the day before, or the room read long after: the clock is not the plan's."""
+    waiting(db, event, 3)
+    timing = room_at(db, event, 2 * 24 * 3600).timing
+    assert timing is not None
+    assert (timing.on_the_day, timing.late_minutes, timing.cut) == (False, 0, 0)
+    assert timing.segment.planned_seconds == 90 * MINUTE
