@@ -11,9 +11,10 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -128,3 +129,13 @@ def moment_in(locale: str, moment: datetime) -> str:
     date = format_date(moment.astimezone(UTC), "short", locale=locale)
     pattern: str = Locale.parse(locale).datetime_formats["short"]
     return pattern.format(time, date)
+
+
+def local_time(locale: str, moment: datetime, time_zone: str) -> str:
+    """A moment's time of day as ``locale`` writes it ("9:30 AM", "09:30"), in ``time_zone``."""
+    return format_time(moment, format="short", tzinfo=ZoneInfo(time_zone), locale=locale)
+
+
+def local_day(locale: str, moment: datetime, time_zone: str) -> str:
+    """A moment's day, weekday and month as ``locale`` writes it ("Thu, May 16"), in ``time_zone``."""
+    return format_skeleton("MMMEd", moment.astimezone(ZoneInfo(time_zone)), locale=locale)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from app.i18n import N_, count_in, moment_in, translations
+from app.i18n import N_, count_in, local_day, local_time, moment_in, translations
 from app.models import TurnKind
 from app.services import translated
 from app.services.clock import epoch_ms
@@ -131,6 +132,18 @@ def csrf_field(context: Context) -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token)
 
 
+@pass_context
+def at_time(context: Context, moment: datetime, time_zone: str) -> str:
+    """A moment's time of day in the reader's language (the template's ``locale``)."""
+    return local_time(context["locale"], moment, time_zone)
+
+
+@pass_context
+def on_day(context: Context, moment: datetime, time_zone: str) -> str:
+    """A moment's day in the reader's language (the template's ``locale``)."""
+    return local_day(context["locale"], moment, time_zone)
+
+
 @lru_cache
 def environment(locale: str) -> Environment:
     env = Environment(
@@ -148,6 +161,8 @@ def environment(locale: str) -> Environment:
         epoch_ms=epoch_ms,
         qr_svg=qr_svg,
         csrf_field=csrf_field,
+        at_time=at_time,
+        on_day=on_day,
     )
     env.globals.update(translated.GLOBALS)
     env.filters.update(

@@ -65,6 +65,34 @@ def agenda_data(**event: Any) -> dict[str, Any]:
     }
 
 
+def scheduled_agenda_data(**event: Any) -> dict[str, Any]:
+    """agenda_data() with a schedule on 16 May 2024, in UTC unless ``time_zone`` is given:
+    segment 1 from 09:00 to 10:30 chaired by ACNUR, its topics 09:00-09:45 and 09:45-10:30,
+    a coffee break 10:30-11:00, segment 2 from 11:00 to 12:00 (its topic unplanned)."""
+    data = agenda_data(**event)
+    first, second = data["segments"]
+    first |= {"day": "2024-05-16", "starts": "09:00", "ends": "10:30", "chair": "ACNUR"}
+    first["topics"][0] |= {"starts": "09:00", "ends": "09:45"}
+    first["topics"][1] |= {"starts": "09:45", "ends": "10:30"}
+    second |= {"day": "2024-05-16", "starts": "11:00", "ends": "12:00"}
+    data["breaks"] = [
+        {
+            "title": "Pausa para el café",
+            "day": "2024-05-16",
+            "starts": "10:30",
+            "ends": "11:00",
+            "translations": {"pt": {"title": "Intervalo para o café"}},
+        }
+    ]
+    data["event"]["languages"] = ["es", "pt"]
+    return data
+
+
+def make_scheduled_event(db: Session, **event: Any) -> Event:
+    spec = AgendaSpec.model_validate(scheduled_agenda_data(**event))
+    return agenda.load(db=db, spec=spec, now=T0)
+
+
 def make_event(db: Session, **event: Any) -> Event:
     return agenda.load(db=db, spec=AgendaSpec.model_validate(agenda_data(**event)), now=T0)
 

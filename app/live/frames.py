@@ -28,6 +28,7 @@ PROJECTOR_REGIONS = {
 }
 FACILITATOR_REGIONS = {
     "fac-links": "facilitator/_links.html",
+    "fac-schedule": "facilitator/_schedule.html",
     "fac-agenda": "facilitator/_agenda.html",
     "fac-floor": "facilitator/_floor.html",
     "fac-presence": "facilitator/_presence.html",

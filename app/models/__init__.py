@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
 from app.models.account import Account, Role
-from app.models.agenda import GuidingQuestion, Segment, Topic
+from app.models.agenda import Break, GuidingQuestion, Segment, Topic
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.countdown import Countdown
@@ -17,6 +17,7 @@ __all__ = [
     "ActorType",
     "AuditEntry",
     "Base",
+    "Break",
     "Countdown",
     "Event",
     "FloorRequest",

@@ -1,14 +1,16 @@
-"""The agenda of an event: segments, their topics and each topic's guiding questions."""
+"""The agenda of an event: segments, their topics and each topic's guiding questions, and the
+breaks of its schedule."""
 
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base
+from app.models.base import Base, UTCDateTime
 
 if TYPE_CHECKING:
     from app.models.event import Event
@@ -47,6 +49,10 @@ class Segment(Base):
     translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     speaking_seconds: Mapped[int | None]
     stage: Mapped[Stage] = mapped_column(STAGE, default=Stage.PENDING)
+    # The planned time slot (UTC; both or neither) and who chairs or moderates the segment.
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    chair: Mapped[str] = mapped_column(String(200), default="")
 
     event: Mapped[Event] = relationship(back_populates="segments")
     topics: Mapped[list[Topic]] = relationship(
@@ -74,6 +80,9 @@ class Topic(Base):
     translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     stage: Mapped[Stage] = mapped_column(STAGE, default=Stage.PENDING)
     list_open: Mapped[bool] = mapped_column(default=True)
+    # The planned time slot (UTC; both or neither), within its segment's.
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     segment: Mapped[Segment] = relationship(back_populates="topics")
     questions: Mapped[list[GuidingQuestion]] = relationship(
@@ -89,3 +98,16 @@ class GuidingQuestion(Base):
     position: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
+
+
+class Break(Base):
+    """A pause in the schedule (coffee, lunch): a time slot, never opened, no list of speakers."""
+
+    __tablename__ = "breaks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.base import Base, UTCDateTime
 
 if TYPE_CHECKING:
-    from app.models.agenda import Segment
+    from app.models.agenda import Break, Segment
 
 
 class Event(Base):
@@ -38,6 +38,8 @@ class Event(Base):
     organisers: Mapped[list[str]] = mapped_column(JSON, default=list)
     objective: Mapped[str] = mapped_column(Text, default="")
     speaking_seconds: Mapped[int]
+    # Where the schedule's times are read and shown (a tz database name); they are kept in UTC.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     join_code: Mapped[str] = mapped_column(String(32), unique=True)
     # Raised when a facilitator rotates the code and ends everyone's session with it:
     # participants' cookies name the generation they joined in.
@@ -55,6 +57,9 @@ class Event(Base):
 
     segments: Mapped[list[Segment]] = relationship(
         back_populates="event", order_by="Segment.number", cascade="all, delete-orphan"
+    )
+    breaks: Mapped[list[Break]] = relationship(
+        order_by="Break.starts_at", cascade="all, delete-orphan"
     )
     actor_types: Mapped[list[ActorType]] = relationship(
         order_by="ActorType.position", cascade="all, delete-orphan"

@@ -6,8 +6,9 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.i18n import N_
 from app.models import (
     ActorType,
+    Break,
     Countdown,
     Event,
     FloorRequest,
@@ -91,7 +93,8 @@ def load(
 
     The file's speaking time wins; ``default_speaking_seconds`` is for files without one.
     Each part keeps its original texts in its fields and the file's translations beside
-    them, ``{language: {field: text}}`` (a guiding question's field is ``text``).
+    them, ``{language: {field: text}}`` (a guiding question's field is ``text``). The
+    schedule's times, read in the event's time zone, are kept in UTC.
     """
     now = now or utcnow()
     if db.scalar(select(Event.id).where(Event.slug == spec.event.slug)) is not None:
@@ -113,6 +116,7 @@ def load(
         organisers=list(info.organisers),
         objective=info.objective.strip(),
         speaking_seconds=info.speaking_time or default_speaking_seconds,
+        time_zone=info.time_zone,
         join_code=events.new_join_code(),
         projector_token=secrets.token_urlsafe(24),
         created_at=now,
@@ -125,9 +129,20 @@ def load(
         FocusGroup(key=item.key, name=item.name, position=i, translations=_texts(item.translations))
         for i, item in enumerate(spec.focus_groups)
     ]
+    zone = ZoneInfo(info.time_zone)
+    event.breaks = [
+        Break(
+            title=item.title,
+            translations=_texts(item.translations),
+            starts_at=_utc(item.day, item.starts, zone),
+            ends_at=_utc(item.day, item.ends, zone),
+        )
+        for item in spec.breaks
+    ]
     db.add(event)
     db.flush()
     for segment_spec in spec.segments:
+        day = segment_spec.day
         segment = Segment(
             event_id=event.id,
             number=segment_spec.number,
@@ -135,6 +150,9 @@ def load(
             framing=segment_spec.framing.strip(),
             speaking_seconds=segment_spec.speaking_time,
             translations=_texts(segment_spec.translations),
+            starts_at=_utc(day, segment_spec.starts, zone),
+            ends_at=_utc(day, segment_spec.ends, zone),
+            chair=segment_spec.chair or "",
         )
         segment.topics = [
             Topic(
@@ -148,6 +166,8 @@ def load(
                     )
                     for q, text in enumerate(topic_spec.questions)
                 ],
+                starts_at=_utc(day, topic_spec.starts, zone),
+                ends_at=_utc(day, topic_spec.ends, zone),
             )
             for position, topic_spec in enumerate(segment_spec.topics)
         ]
@@ -156,6 +176,13 @@ def load(
     db.add(Countdown(event_id=event.id, allotted_ms=allotted, remaining_ms=allotted))
     db.commit()
     return event
+
+
+def _utc(day: date | None, at: time | None, zone: ZoneInfo) -> datetime | None:
+    """The moment a planned ``day`` and time of day in ``zone`` is, in UTC (None: unplanned)."""
+    if day is None or at is None:
+        return None
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
 
 def _texts(

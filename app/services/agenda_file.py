@@ -30,6 +30,7 @@ from pydantic_core import ErrorDetails
 from app.i18n import N_
 from app.services.agenda_languages import LANGUAGE_PATTERN, language_problems
 from app.services.agenda_messages import at, describe, location
+from app.services.agenda_schedule import DEFAULT_TIME_ZONE, ClockTime, TimeZone, schedule_problems
 from app.services.text import SPACE, SPACE_CLASS
 
 FORMAT_VERSION = 1
@@ -53,6 +54,8 @@ MAX_FOCUS_GROUPS = 20
 MAX_ORGANISERS = 50
 # Languages of one agenda: the room in Brasilia speaks 4; a UN meeting, 6.
 MAX_LANGUAGES = 20
+# Breaks of one agenda: the bundled one has 5 (coffee and lunch over two days).
+MAX_BREAKS = 100
 
 
 def _no_controls(value: str) -> str:
@@ -155,6 +158,23 @@ class TopicSpec(_Strict):
     title: Text
     questions: list[Text] = Field(default_factory=list, max_length=MAX_QUESTIONS_PER_TOPIC)
     translations: dict[Language, TopicTranslation] = _by_language()
+    # The topic's time slot, on its segment's day and within its slot: both or neither.
+    starts: ClockTime | None = None
+    ends: ClockTime | None = None
+
+
+class BreakTranslation(_Strict):
+    title: Line | None = None
+
+
+class BreakSpec(_Strict):
+    """A pause in the programme (coffee, lunch): a time slot and no list of speakers."""
+
+    title: Line
+    day: date
+    starts: ClockTime
+    ends: ClockTime
+    translations: dict[Language, BreakTranslation] = _by_language()
 
 
 class SegmentSpec(_Strict):
@@ -163,6 +183,11 @@ class SegmentSpec(_Strict):
     framing: LongText = ""
     translations: dict[Language, SegmentTranslation] = _by_language()
     speaking_time: int | None = None
+    # The segment's time slot (all three or none) and who chairs or moderates it.
+    day: date | None = None
+    starts: ClockTime | None = None
+    ends: ClockTime | None = None
+    chair: Name | None = None
     topics: list[TopicSpec] = Field(min_length=1, max_length=MAX_TOPICS_PER_SEGMENT)
 
     @field_validator("speaking_time", mode="before")
@@ -189,6 +214,8 @@ class EventSpec(_Strict):
     speaking_time: int | None = None
     organisers: list[Line] = Field(default_factory=list, max_length=MAX_ORGANISERS)
     objective: LongText = ""
+    # Where the planned times of the schedule are read (the tz database's name).
+    time_zone: TimeZone = DEFAULT_TIME_ZONE
     translations: dict[Language, EventTranslation] = _by_language()
 
     @field_validator("speaking_time", mode="before")
@@ -210,6 +237,7 @@ class AgendaSpec(_Strict):
     actor_types: list[NamedItem] = Field(default_factory=list, max_length=MAX_ACTOR_TYPES)
     focus_groups: list[NamedItem] = Field(default_factory=list, max_length=MAX_FOCUS_GROUPS)
     segments: list[SegmentSpec] = Field(min_length=1, max_length=MAX_SEGMENTS)
+    breaks: list[BreakSpec] = Field(default_factory=list, max_length=MAX_BREAKS)
 
     @field_validator("format")
     @classmethod
@@ -385,4 +413,4 @@ def _problems_across_values(data: dict[str, Any]) -> list[str]:
         problems.append(
             at("segments", message.format(count=f"{questions:,}", limit=f"{MAX_QUESTIONS:,}"))
         )
-    return problems + language_problems(data)
+    return problems + language_problems(data) + schedule_problems(data)

@@ -41,6 +41,7 @@ HOW_TO_WRITE = {
     "topics": N_("write each topic as a [[segments.topics]] table with its title"),
     "actor_types": N_("write each actor type as an [[actor_types]] table with a key and a name"),
     "focus_groups": N_("write each focus group as a [[focus_groups]] table with a key and a name"),
+    "breaks": N_("write each break as a [[breaks]] table with its title, day, starts and ends"),
     "questions": N_('write the guiding questions as a list of texts, such as ["¿…?", "¿…?"]'),
     "organisers": N_('write the organisers as a list of texts, such as ["ACNUR", "…"]'),
     "languages": N_(
@@ -55,7 +56,7 @@ HOW_TO_WRITE = {
         ' with title = "…"'
     ),
 }
-TABLES = frozenset({"segments", "topics", "actor_types", "focus_groups"})
+TABLES = frozenset({"segments", "topics", "actor_types", "focus_groups", "breaks"})
 LANGUAGE_LISTS = frozenset({"languages", "working_translations"})
 # The same, for a value whose field says nothing more than its kind.
 BY_KIND = {
@@ -80,6 +81,7 @@ TOO_MANY = {
     "organisers": N_("{count} organisers; an event has at most {limit}"),
     "actor_types": N_("{count} actor types; an agenda has at most {limit}"),
     "focus_groups": N_("{count} focus groups; an agenda has at most {limit}"),
+    "breaks": N_("{count} breaks; an agenda has at most {limit}"),
     "languages": N_("{count} languages; an agenda has at most {limit}"),
     "working_translations": N_("{count} languages; an agenda has at most {limit}"),
     "translations": N_("{count} languages; an agenda has at most {limit}"),
@@ -170,7 +172,7 @@ def _message(error: ErrorDetails, schema: type[BaseModel]) -> str:
 def _missing(field: str) -> str:
     if field in MISSING:
         return MISSING[field]
-    if field in {"starts_on", "ends_on"}:
+    if field in {"starts_on", "ends_on", "day"}:
         how = date_advice(None)
     else:
         how = HOW_TO_WRITE.get(field) or N_('add {field} = "…"').format(field=field)

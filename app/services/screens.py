@@ -9,10 +9,10 @@ from functools import cached_property
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Event, FloorRequest, Segment, Topic
+from app.models import Break, Event, FloorRequest, Segment, Topic
 from app.models.agenda import Stage
 from app.models.floor import ACTIVE_STATUSES, TurnStatus
-from app.services import events, floor, timer
+from app.services import events, floor, schedule, timer
 from app.services.clock import utcnow
 
 # The first one waiting is told "you are next" once the speaker has this little time left.
@@ -59,10 +59,19 @@ class Room:
     # on the open topic (an active one first) or, with none there, the latest they were left
     # waiting with on a topic that has closed (``left_waiting`` tells these apart).
     latest_requests: dict[int, FloorRequest] = field(default_factory=dict)
+    # The open segment's planned against used time (None: no segment open, or unplanned),
+    # and what the schedule has next.
+    timing: schedule.Timing | None = None
+    next_item: schedule.NextItem | None = None
 
     @property
     def version(self) -> int:
         return self.event.version
+
+    @property
+    def agenda_items(self) -> list[Segment | Break]:
+        """The segments with the schedule's breaks among them (see schedule.agenda_items)."""
+        return schedule.agenda_items(self.event)
 
     @property
     def next_speakers(self) -> list[FloorRequest]:
@@ -131,6 +140,7 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
             selectinload(Event.segments).selectinload(Segment.topics).selectinload(Topic.questions),
             selectinload(Event.actor_types),
             selectinload(Event.focus_groups),
+            selectinload(Event.breaks),
         )
         .execution_options(populate_existing=True)
     )
@@ -163,7 +173,7 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
     speaking_seconds = event.speaking_seconds
     if segment is not None and segment.speaking_seconds:
         speaking_seconds = segment.speaking_seconds
-    return Room(
+    read = Room(
         event=event,
         now=now,
         segment=segment,
@@ -176,6 +186,26 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
         spoken=spoken,
         latest_requests=latest,
     )
+    return _with_schedule(db, read)
+
+
+def _with_schedule(db: Session, room: Room) -> Room:
+    """The room with its schedule: the open segment's timing and the next planned item."""
+    timing = None
+    segment = room.segment
+    if segment is not None and segment.starts_at is not None:
+        timing = schedule.timing(
+            segment=segment,
+            topic=room.topic,
+            used_ms=schedule.used_by_topic(db=db, segment_id=segment.id, now=room.now),
+            waiting=len(room.waiting),
+            speaking_seconds=room.speaking_seconds,
+            speaker_remaining_ms=room.speaker_remaining_ms,
+            now=room.now,
+            time_zone=room.event.time_zone,
+        )
+    upcoming = schedule.next_item(event=room.event, segment=segment, topic=room.topic, now=room.now)
+    return replace(room, timing=timing, next_item=upcoming)
 
 
 def _left_waiting(

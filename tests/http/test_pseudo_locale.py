@@ -39,9 +39,10 @@ from app.models import (
 )
 from app.routes import deps
 from app.services import audit, events, sessions
+from app.services import screens as room_reader
 from tests.console import as_console
 from tests.extraction import extracted
-from tests.factories import make_account
+from tests.factories import at, make_account, make_scheduled_event
 from tests.http.helpers import (
     HTMX,
     another_phone,
@@ -135,8 +136,9 @@ def content_of(database: Database) -> list[str]:
             texts |= {event.title, event.place or "", event.theme or "", event.join_code}
             texts |= {event.slug, event.projector_token}
             for segment in event.segments:
-                texts.add(segment.title)
+                texts |= {segment.title, segment.chair}
                 texts |= {topic.title for topic in segment.topics}
+            texts |= {pause.title for pause in event.breaks}
             texts |= {actor_type.name for actor_type in event.actor_types}
         texts |= set(db.scalars(select(GuidingQuestion.text)))
         for person in db.scalars(select(Participant)):
@@ -303,6 +305,34 @@ def test_every_screen_in_every_state_is_translated(client: TestClient, pseudo: N
     screens.get("422", console, f"{base}/floor/x/call")
     assert screens.escaped == {}, screens.report()
     assert screens.seen >= 40
+
+
+def test_the_schedule_is_translated(
+    client: TestClient, pseudo: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console's time panel (late, a list that does not fit) and its agenda with a break,
+    and the calm projector saying what comes next, then during the break."""
+    screens = Screens(client)
+    sign_in(client, ensure_account(client))
+    with screens.database.writing() as db:
+        event = make_scheduled_event(db, time_zone="America/Sao_Paulo", slug="scheduled")
+        assert all(segment.topics for segment in event.segments)
+    base = f"/f/{event.slug}"
+    projector = another_phone(client)
+    shown = f"/projector/{event.slug}?key={projector_key(event)}"
+    monkeypatch.setattr(room_reader, "utcnow", lambda: at(3 * 3600 + 57 * 60))
+    topic = event.segments[0].topics[0]
+    as_console(client, f"{base}/topics/{topic.id}/open")
+    for n in range(14):
+        phone = join(another_phone(client), event, name=f"Persona {n}")
+        phone.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
+    screens.get("console, late, the list not fitting", client, base)
+    screens.get("projector, what comes next", projector, shown)
+    as_console(client, f"{base}/segments/{event.segments[0].id}/close")
+    monkeypatch.setattr(room_reader, "utcnow", lambda: at(4 * 3600 + 40 * 60))
+    screens.get("console, on a break", client, base)
+    screens.get("projector, on a break", projector, shown)
+    assert screens.escaped == {}, screens.report()
 
 
 def test_a_refusal_for_too_many_tries_is_translated(settings: Settings, pseudo: None) -> None:

@@ -186,9 +186,20 @@ def full_agenda() -> dict[str, Any]:
         "topic_word": "Mesa",
         "languages": ["es", "pt"],
         "working_translations": ["pt"],
+        "time_zone": "America/Sao_Paulo",
     }
-    data["segments"][0]["framing"] = "Texto"
-    translated = [data["event"], *data["actor_types"], *data["focus_groups"]]
+    data["segments"][0] |= {
+        "framing": "Texto",
+        "day": date(2024, 5, 16),
+        "starts": "09:00",
+        "ends": "10:30",
+        "chair": "ACNUR",
+    }
+    data["segments"][0]["topics"][0] |= {"starts": "09:00", "ends": "09:45"}
+    data["breaks"] = [
+        {"title": "Café", "day": date(2024, 5, 16), "starts": "10:30", "ends": "11:00"}
+    ]
+    translated = [data["event"], *data["actor_types"], *data["focus_groups"], *data["breaks"]]
     for part in [*translated, *data["segments"], *data["segments"][0]["topics"]]:
         part["translations"] = {"pt": {k: v for k, v in part.items() if k in TRANSLATED}}
     return data
