@@ -24,6 +24,7 @@ from app.routes import (
     participant,
     projector,
     record,
+    summary,
     ws,
 )
 from app.security import SecurityHeaders
@@ -61,7 +62,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LanguageChoice, settings=settings)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    for module in (participant, accounts, facilitator, audit, record, projector, ws, health):
+    for module in (
+        participant,
+        accounts,
+        facilitator,
+        audit,
+        record,
+        summary,
+        projector,
+        ws,
+        health,
+    ):
         app.include_router(module.router)
     return app
 

@@ -54,6 +54,9 @@ ACTIONS = {
     "event.renew_projector_link": N_("Renewed the projector link"),
     "event.projector_languages": N_("Set the projector's languages"),
     "record.summary": N_("Wrote the record's summary of a turn"),
+    "summary.publish": N_("Published the public summary"),
+    "summary.withdraw": N_("Withdrew the public summary"),
+    "event.anonymise": N_("Anonymised the participants (names removed, phones signed out)"),
 }
 
 # Names that older entries carry and no action records any more: one name said two things.
