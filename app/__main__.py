@@ -1,4 +1,4 @@
-"""Command line: ``python -m app run | migrate | links | agenda … | facilitator …``."""
+"""Command line: ``python -m app run | migrate | links | agenda … | facilitator … | event …``."""
 
 from __future__ import annotations
 
@@ -38,6 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     check = agenda_commands.add_parser("check", help="validate an agenda file, change nothing")
     check.add_argument("file", type=Path)
     _facilitator_commands(commands)
+    event = commands.add_parser("event", help="an event after it is over")
+    event_commands = event.add_subparsers(dest="event_command", required=True)
+    anonymise = event_commands.add_parser(
+        "anonymise",
+        help="remove the participants' names and sign their phones out; keep the record",
+    )
+    anonymise.add_argument("slug")
+    anonymise.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     args = parser.parse_args(argv)
     settings = get_settings()
@@ -49,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         return _agenda(settings, args.agenda_command, args.file)
     elif args.command == "facilitator":
         return _facilitator(settings, args)
+    elif args.command == "event":
+        return _anonymise(settings, args.slug, confirmed=args.yes)
     elif args.command == "run":
         return _run(settings, args.workers or settings.workers)
     return 0
@@ -344,6 +354,50 @@ def _facilitator(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     return 0
+
+
+def _anonymise(settings: Settings, slug: str, *, confirmed: bool) -> int:
+    from app.db import Database
+    from app.services import anonymise, events
+    from app.services.errors import NotFound
+
+    name = "python -m app event anonymise"
+    _migrate(settings)
+    database = Database(settings.database_url)
+    try:
+        with database.writing() as db:
+            try:
+                event = events.get_by_slug(db=db, slug=slug)
+            except NotFound:
+                known = ", ".join(e.slug for e in events.list_all(db=db)) or "none"
+                print(f"{name}: no event is called {slug!r} (events: {known}).", file=sys.stderr)
+                return 2
+            if not confirmed and not _confirm(
+                f"Anonymise {event.title} ({event.slug})? Every participant's name becomes"
+                " 'Participant N' and every phone is signed out; this cannot be undone."
+            ):
+                print(f"{name}: nothing was changed.", file=sys.stderr)
+                return 1
+            done = anonymise.anonymise(db=db, event=event)
+    finally:
+        database.dispose()
+    if not done.signed_out:
+        print(f"{slug} was anonymised already and nobody joined since: nothing to remove.")
+    else:
+        print(
+            f"Anonymised {slug}: {done.renamed} of {done.participants} participants renamed,"
+            " every phone signed out; turns and summaries kept."
+        )
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    """Whether the person typed "yes" (no answer at all, as from a script, is a no)."""
+    try:
+        answer = input(f"{question}\nType yes to go on: ")
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() == "yes"
 
 
 class PasswordsDiffer(Exception):

@@ -25,6 +25,7 @@ from app.routes import (
     projector,
     record,
     report,
+    summary,
     ws,
 )
 from app.security import SecurityHeaders
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit,
         record,
         report,
+        summary,
         projector,
         ws,
         health,

@@ -52,6 +52,10 @@ class Event(Base):
     # Bumped by every change; live screens are told "event E is now at version V".
     version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Since when the public summary (/e/<slug>/summary) is published; None while it is not.
+    summary_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When ``python -m app event anonymise`` took the participants' personal data away.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # {language: {field: text}} for the event's translatable texts, as for every agenda part.
     translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime
@@ -24,6 +24,10 @@ class Participant(Base):
     country: Mapped[str] = mapped_column(String(100), default="")
     # True for a speaker the facilitator added from the room: nobody holds a phone for them.
     from_the_room: Mapped[bool] = mapped_column(default=False)
+    # Whether the participant agreed that their name may appear in published material (the
+    # public summary); their organisation and actor type may appear either way. No unless
+    # they said yes: a speaker added from the room was never asked.
+    publish_name: Mapped[bool] = mapped_column(default=False, server_default=false())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     actor_type: Mapped[ActorType | None] = relationship(lazy="joined")

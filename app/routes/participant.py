@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from app import access
 from app.config import Settings
-from app.csrf import require_token
-from app.i18n import translate
+from app.csrf import require_token, token_of
+from app.i18n import N_, translate
 from app.live import frames
 from app.models import Event, Participant, TurnKind
 from app.routes.deps import (
@@ -40,8 +40,12 @@ from app.routes.responses import answered, done, flash, html_router, page
 from app.services import events, floor, participants, screens
 from app.services.clock import epoch_ms
 from app.services.errors import DomainError, NotFound
+from app.templating import render
 
 router = html_router(dependencies=[Depends(require_token)])
+
+# The consent box: "yes" ticked (a name may appear in published material), absent unticked.
+PublishNameBox = Annotated[str, Form(max_length=3, pattern="^(yes)?$")]
 
 
 @router.get("/")
@@ -123,6 +127,7 @@ def join(
     organisation: OrganisationField = "",
     country: CountryField = "",
     actor_type_id: Annotated[str, Form(max_length=20, pattern=OPTIONAL_ID)] = "",
+    publish_name: PublishNameBox = "",
 ) -> Response:
     event = event_to_join(request, settings, db, code)
     if _joined(event, request, db, settings):  # a double tap, the back button: one participant
@@ -133,6 +138,7 @@ def join(
         "organisation": organisation,
         "country": country,
         "actor_type_id": actor_type_id,
+        "publish_name": publish_name,
     }
     try:
         participant = participants.join(
@@ -142,6 +148,7 @@ def join(
             organisation=organisation,
             actor_type_id=optional_id(actor_type_id),
             country=country,
+            publish_name=publish_name == "yes",
         )
     except DomainError as error:
         return page(
@@ -230,6 +237,31 @@ def save_summary(
 ) -> Response:
     floor.save_summary(db=db, event=event, participant=me, request_id=request_id, summary=summary)
     return _my_turn_changed(request, event, me, locale)
+
+
+@router.post("/e/{slug}/name-consent")
+def change_name_consent(
+    request: Request,
+    event: JoinedEvent,
+    me: CurrentParticipant,
+    db: WriteDb,
+    locale: Locale,
+    publish_name: PublishNameBox = "",
+) -> Response:
+    """The participant says again whether their name may appear in published material."""
+    me = participants.set_publish_name(
+        db=db, event=event, participant_id=me.id, publish_name=publish_name == "yes"
+    )
+    region = render(
+        "participant/_name_consent.html",
+        locale=locale,
+        csrf_token=token_of(request),
+        oob=True,
+        slug=event.slug,
+        me=me,
+    )
+    saved = translate(locale, N_("Your choice is saved."))
+    return done(request, regions=region + flash(saved, locale=locale), then=f"/e/{event.slug}")
 
 
 def _my_turn_changed(request: Request, event: Event, me: Participant, locale: str) -> Response:

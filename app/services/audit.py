@@ -56,6 +56,9 @@ ACTIONS = {
     "record.summary": N_("Wrote the record's summary of a turn"),
     "record.tag": N_("Tagged a turn of the record"),
     "record.untag": N_("Took a tag off a turn of the record"),
+    "summary.publish": N_("Published the public summary"),
+    "summary.withdraw": N_("Withdrew the public summary"),
+    "event.anonymise": N_("Anonymised the participants (names removed, phones signed out)"),
 }
 
 # Names that older entries carry and no action records any more: one name said two things.

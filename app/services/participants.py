@@ -25,11 +25,14 @@ def join(
     organisation: str,
     actor_type_id: int | None,
     country: str,
+    publish_name: bool = False,
     now: datetime | None = None,
 ) -> Participant:
     """Register a participant who joined with the event's code.
 
-    Nothing on the shared screens changes, so no version is bumped.
+    ``publish_name``: whether they agreed that their name may appear in published material
+    (issue 11: asked at joining, no unless they say yes). Nothing on the shared screens
+    changes, so no version is bumped.
     """
     now = now or utcnow()
     participant = new_participant(
@@ -40,6 +43,7 @@ def join(
         actor_type_id=actor_type_id,
         country=country,
         from_the_room=False,
+        publish_name=publish_name,
         now=now,
     )
     db.commit()
@@ -56,6 +60,7 @@ def new_participant(
     country: str,
     from_the_room: bool,
     now: datetime,
+    publish_name: bool = False,
 ) -> Participant:
     """Validate and add a participant inside the caller's transaction."""
     participant = Participant(
@@ -65,10 +70,22 @@ def new_participant(
         country=clean_line(country, limit=COUNTRY_MAX, field=N_("Country")),
         actor_type_id=_actor_type(db, event, actor_type_id),
         from_the_room=from_the_room,
+        publish_name=publish_name,
         joined_at=now,
     )
     db.add(participant)
     db.flush()
+    return participant
+
+
+def set_publish_name(
+    *, db: Session, event: Event, participant_id: int, publish_name: bool
+) -> Participant:
+    """The participant changes their mind on whether their name may appear in published
+    material; it holds for whatever is published from then on. Raises ``NotFound``."""
+    participant = get(db=db, event=event, participant_id=participant_id)
+    participant.publish_name = publish_name
+    db.commit()
     return participant
 
 

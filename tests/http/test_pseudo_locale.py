@@ -344,3 +344,31 @@ def test_a_refusal_for_too_many_tries_is_translated(settings: Settings, pseudo: 
         assert refused.status_code == 429
         screens.check("429", refused)
         assert screens.escaped == {}, screens.report()
+
+
+def test_the_public_summary_and_its_consent_are_translated(
+    client: TestClient, pseudo: None
+) -> None:
+    screens = Screens(client)
+    sign_in(client, ensure_account(client))
+    event = seeded_event(client)
+    base = f"/f/{event.slug}"
+    as_console(client, f"{base}/topics/{event.segments[0].topics[0].id}/open")
+    named, unnamed = another_phone(client), another_phone(client)
+    join(named, event, name="Beatriz Nascimento", publish_name="yes")
+    join(unnamed, event, name="Ximena Quispe")
+    screens.check(
+        "phone, consent saved",
+        unnamed.post(f"/e/{event.slug}/name-consent", data={}, headers=HTMX),
+    )
+    for phone in (named, unnamed):
+        phone.post(f"/e/{event.slug}/floor", data={"kind": "intervention"})
+        as_console(client, f"{base}/floor/next")
+        as_console(client, f"{base}/floor/finish")
+    reader = another_phone(client)
+    screens.get("public summary, not published", reader, f"/e/{event.slug}/summary")
+    screens.get("record, summary not published", client, f"{base}/record")
+    client.post(f"{base}/summary/publish")
+    screens.get("record, summary published", client, f"{base}/record")
+    screens.get("public summary", reader, f"/e/{event.slug}/summary")
+    assert screens.escaped == {}, screens.report()
