@@ -6,7 +6,7 @@ from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.countdown import Countdown
 from app.models.event import ActorType, Event, FocusGroup
-from app.models.floor import FloorRequest, TurnKind, TurnStatus
+from app.models.floor import FloorMove, FloorRequest, TurnKind, TurnStatus
 from app.models.participant import Participant
 from app.models.record import Turn, TurnPause
 from app.models.sign_in import AccountSession, SignInLink
@@ -19,6 +19,7 @@ __all__ = [
     "Base",
     "Countdown",
     "Event",
+    "FloorMove",
     "FloorRequest",
     "FocusGroup",
     "GuidingQuestion",

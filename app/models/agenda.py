@@ -25,6 +25,19 @@ class Stage(enum.StrEnum):
 STAGE = Enum(Stage, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e])
 
 
+class OrderRule(enum.StrEnum):
+    """How the list of speakers is ordered after points of order (app/services/speaking_order.py)."""
+
+    ARRIVAL = "arrival"
+    FIRST_TIME = "first_time"  # those not yet heard in the segment before those who were
+    ALTERNATION = "alternation"  # States and other actors in turn while both are waiting
+
+
+ORDER_RULE = Enum(
+    OrderRule, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+)
+
+
 class Segment(Base):
     __tablename__ = "segments"
     __table_args__ = (
@@ -47,6 +60,8 @@ class Segment(Base):
     translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     speaking_seconds: Mapped[int | None]
     stage: Mapped[Stage] = mapped_column(STAGE, default=Stage.PENDING)
+    # The order of its lists of speakers; None for the event's (chosen from the console).
+    order_rule: Mapped[OrderRule | None] = mapped_column(ORDER_RULE)
 
     event: Mapped[Event] = relationship(back_populates="segments")
     topics: Mapped[list[Topic]] = relationship(
