@@ -23,7 +23,7 @@ from app.models.floor import ACTIVE_STATUSES, TurnStatus
 from app.services import agenda, floor, screens, turns
 from app.services.errors import DomainError
 from app.services.record import STATE_KEY
-from tests.factories import at, make_event, make_participant
+from tests.factories import at, make_event, make_participant, seen_in
 
 ORDER_SETTINGS = settings(
     max_examples=int(os.environ.get("PALABRA_ORDER_EXAMPLES", "8")),
@@ -248,15 +248,7 @@ def machine_on(db: Session) -> type[RuleBasedStateMachine]:
             return self.seen_room
 
         def _seen(self, *parts: str) -> dict[str, int | None]:
-            """What an up-to-date console shows (as ``tests.factories.seen``)."""
-            room = self._room()
-            shown = {
-                "speaker": room.speaker.id if room.speaker else None,
-                "first": room.waiting[0].id if room.waiting else None,
-                "topic": room.topic.id if room.topic else None,
-                "segment": room.segment.id if room.segment else None,
-            }
-            return {f"seen_{part}": shown[part] for part in parts}
+            return seen_in(self._room(), *parts)
 
         def _pick(self, data: st.DataObject) -> FloorRequest:
             return data.draw(st.sampled_from(self._room().waiting))
