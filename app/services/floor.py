@@ -152,9 +152,10 @@ def put_back(*, db: Session, event: Event, request_id: int, now: datetime | None
     """Undo a skip or a removal: the speaker goes back on the list at the place they left.
 
     Their place follows from the facts as before (their arrival, the rule, any move of
-    theirs): nothing of it was lost while they were off the list. Recorded as ``floor.put_back`` (a skip) or
-    ``floor.undo_remove``. Raises ``StageError`` unless the request is a skipped or removed
-    one of the open topic whose participant has not asked again (and is not on the list).
+    theirs): nothing of it was lost while they were off the list. Recorded as
+    ``floor.put_back`` (a skip) or ``floor.undo_remove``. Raises ``StageError`` unless the
+    request is a skipped or removed one of the open topic whose participant has not asked
+    again (and is not on the list).
     """
     with changes.change(db=db, event=event, action="floor.put_back", now=now) as work:
         request = find_request(db, work.event, request_id)
@@ -203,10 +204,10 @@ def move(
 
     Kept as a fact (``FloorMove``: the ones then ahead of them), which the order replays
     over the rules (app/services/speaking_order.py): a later point of order or arrival does
-    not undo it. ``seen_place`` is where the console showed the line (1 for the first waiting): if the
-    line has moved since (someone else moved it, a point of order went ahead), the move is
-    refused (``Stale``) rather than applied from the wrong place. ``NotWaiting`` if the
-    request is not waiting.
+    not undo it. ``seen_place`` is where the console showed the line (1 for the first
+    waiting): if the line has moved since (someone else moved it, a point of order went
+    ahead), the move is refused (``Stale``) rather than applied from the wrong place.
+    ``NotWaiting`` if the request is not waiting.
     """
     with changes.change(db=db, event=event, action="floor.move", now=now) as work:
         request = find_request(db, work.event, request_id)
@@ -290,8 +291,7 @@ def set_order_rule(
             work.event.order_rule = rule
         segment.order_rule = rule
         after = {"rule": rule, **({"event": rule} if whole_event else {})}
-        if after != before:
-            work.changed_room(before=before, after=after, subject=audit.subject_of(segment))
+        work.changed_room(before=before, after=after, subject=audit.subject_of(segment))
 
 
 def save_summary(
