@@ -10,7 +10,8 @@ POSTGRES_ANSWERS = $(BIN)/python -c 'import sys, sqlalchemy; sqlalchemy.create_e
 	sys.argv[1], connect_args={"connect_timeout": 3}).connect()' '$(POSTGRES_URL)' >/dev/null 2>&1
 
 .PHONY: run run-cluster test lint typecheck pytest pytest-sqlite pytest-postgres services browser \
-	system-packages pdf-packages simulated-day screenshots lock upgrade clean i18n catalogues language
+	system-packages pdf-packages simulated-day screenshots lock upgrade clean i18n catalogues \
+	language fuzz-order
 
 run: $(STAMP) catalogues pdf-packages
 	$(BIN)/python -m app run
@@ -51,6 +52,11 @@ pytest-sqlite: $(STAMP) catalogues
 
 pytest-postgres: $(STAMP) catalogues
 	PALABRA_TEST_DATABASE_URL='$(POSTGRES_URL)' $(BIN)/pytest
+
+# The list of speakers driven through many more random sequences than `make test` runs
+# (tests/unit/test_floor_order_stateful.py), on SQLite; add PALABRA_TEST_DATABASE_URL=… for PostgreSQL.
+fuzz-order: $(STAMP) catalogues
+	PALABRA_ORDER_EXAMPLES=300 PALABRA_ORDER_STEPS=40 $(BIN)/pytest tests/unit/test_floor_order_stateful.py
 
 # Starts this machine's PostgreSQL and Redis if they are down (what CI does first).
 services:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from app.i18n import N_, count_in, local_day, local_time, moment_in, translations
 from app.models import TurnKind
-from app.services import translated
+from app.services import speaking_order, translated
 from app.services.clock import epoch_ms
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -158,6 +158,8 @@ def environment(locale: str) -> Environment:
     env.globals.update(
         locale=locale,
         turn_kinds=TURN_KINDS,
+        order_rules=speaking_order.RULE_TEXTS,
+        order_reasons=speaking_order.REASON_TEXTS,
         epoch_ms=epoch_ms,
         qr_svg=qr_svg,
         csrf_field=csrf_field,

@@ -163,7 +163,11 @@ def seen(db: Session, event: Event, *parts: str) -> dict[str, int | None]:
     ``parts`` among "speaker", "first", "topic" and "segment": ``seen(db, event, "first")``
     is ``{"seen_first": <the first waiting request's id, or None>}``.
     """
-    room = screens.room(db=db, event_id=event.id)
+    return seen_in(screens.room(db=db, event_id=event.id), *parts)
+
+
+def seen_in(room: screens.Room, *parts: str) -> dict[str, int | None]:
+    """``seen`` from a room already read."""
     shown = {
         "speaker": room.speaker.id if room.speaker else None,
         "first": room.waiting[0].id if room.waiting else None,

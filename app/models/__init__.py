@@ -6,7 +6,7 @@ from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.countdown import Countdown
 from app.models.event import ActorType, Event, FocusGroup
-from app.models.floor import FloorRequest, TurnKind, TurnStatus
+from app.models.floor import FloorMove, FloorRequest, TurnKind, TurnStatus
 from app.models.participant import Participant
 from app.models.record import TagKind, Turn, TurnPause, TurnTag
 from app.models.sign_in import AccountSession, SignInLink
@@ -20,6 +20,7 @@ __all__ = [
     "Break",
     "Countdown",
     "Event",
+    "FloorMove",
     "FloorRequest",
     "FocusGroup",
     "GuidingQuestion",

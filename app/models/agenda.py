@@ -27,6 +27,19 @@ class Stage(enum.StrEnum):
 STAGE = Enum(Stage, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e])
 
 
+class OrderRule(enum.StrEnum):
+    """How the list of speakers is ordered after points of order (app/services/speaking_order.py)."""
+
+    ARRIVAL = "arrival"
+    FIRST_TIME = "first_time"  # those not yet heard in the segment before those who were
+    ALTERNATION = "alternation"  # States and other actors in turn while both are waiting
+
+
+ORDER_RULE = Enum(
+    OrderRule, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+)
+
+
 class Segment(Base):
     __tablename__ = "segments"
     __table_args__ = (
@@ -53,6 +66,8 @@ class Segment(Base):
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     chair: Mapped[str] = mapped_column(String(200), default="")
+    # The order of its lists of speakers; None for the event's (chosen from the console).
+    order_rule: Mapped[OrderRule | None] = mapped_column(ORDER_RULE)
 
     event: Mapped[Event] = relationship(back_populates="segments")
     topics: Mapped[list[Topic]] = relationship(

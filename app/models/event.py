@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.models.agenda import ORDER_RULE, OrderRule
 from app.models.base import Base, UTCDateTime
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ class Event(Base):
     speaking_seconds: Mapped[int]
     # Where the schedule's times are read and shown (a tz database name); they are kept in UTC.
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # How its lists of speakers are ordered, unless a segment chooses otherwise.
+    order_rule: Mapped[OrderRule] = mapped_column(ORDER_RULE, default=OrderRule.ARRIVAL)
     join_code: Mapped[str] = mapped_column(String(32), unique=True)
     # Raised when a facilitator rotates the code and ends everyone's session with it:
     # participants' cookies name the generation they joined in.

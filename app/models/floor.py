@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, Enum, ForeignKey, Index, Table, Text, text
+from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.agenda import GuidingQuestion, Topic
@@ -83,7 +83,8 @@ class FloorRequest(Base):
     )
     kind: Mapped[TurnKind] = mapped_column(_str_enum(TurnKind))
     status: Mapped[TurnStatus] = mapped_column(_str_enum(TurnStatus), default=TurnStatus.WAITING)
-    # Order on the list among waiting requests; rewritten when the facilitator reorders.
+    # Its arrival on the topic's list (1, 2, …), never rewritten: the order on the list is
+    # derived from the facts (app/services/speaking_order.py).
     position: Mapped[int]
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -96,3 +97,22 @@ class FloorRequest(Base):
     questions: Mapped[list[GuidingQuestion]] = relationship(
         secondary=floor_request_questions, order_by=GuidingQuestion.position
     )
+
+
+class FloorMove(Base):
+    """A facilitator moved a waiting request: kept as a fact, never rewritten.
+
+    ``ahead`` lists the requests that were ahead of it just after the move, in order: it goes
+    right after the last of them still waiting (at the front when none is). Replaying the
+    moves in the order made over the order the rules give is the list the room sees.
+    """
+
+    __tablename__ = "floor_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), index=True)
+    floor_request_id: Mapped[int] = mapped_column(
+        ForeignKey("floor_requests.id", ondelete="CASCADE")
+    )
+    ahead: Mapped[list[int]] = mapped_column(JSON, default=list)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -17,6 +17,7 @@ from app.i18n import LANGUAGES, N_, translate
 from app.live import frames
 from app.live.hub import Hub
 from app.models import Event, TurnKind
+from app.models.agenda import OrderRule
 from app.routes.deps import (
     OPTIONAL_ID,
     ActingDb,
@@ -125,6 +126,23 @@ def list_open(
     topic: SeenTopic,
 ) -> Response:
     floor.set_list_open(db=db, event=event, is_open=state == "open", seen_topic=topic)
+    return _console_changed(request, event, locale)
+
+
+@router.post("/floor/order-rule")
+def order_rule(
+    request: Request,
+    event: FacilitatedEvent,
+    db: ActingDb,
+    locale: Locale,
+    segment: SeenSegment,
+    rule: Annotated[OrderRule, Form()],
+    whole_event: Annotated[Literal["", "true"], Form()] = "",
+) -> Response:
+    """The order of the open segment's lists (and the event's, with ``whole_event``)."""
+    floor.set_order_rule(
+        db=db, event=event, rule=rule, seen_segment=segment, whole_event=whole_event == "true"
+    )
     return _console_changed(request, event, locale)
 
 

@@ -45,6 +45,7 @@ ACTIONS = {
     "floor.move": N_("Moved a speaker on the list"),
     "floor.close_list": N_("Closed the list of speakers"),
     "floor.open_list": N_("Reopened the list of speakers"),
+    "floor.order_rule": N_("Chose the order of the list of speakers"),
     "timer.start": N_("Started the countdown"),
     "timer.resume": N_("Resumed the countdown"),
     "timer.pause": N_("Paused the countdown"),

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.i18n import N_
-from app.models import Event, FloorRequest, GuidingQuestion, Participant, Topic, TurnKind
-from app.models.agenda import Stage
+from app.models import Event, FloorMove, FloorRequest, GuidingQuestion, Participant, Topic, TurnKind
+from app.models.agenda import OrderRule, Stage
 from app.models.floor import ACTIVE_STATUSES, TurnStatus
-from app.services import audit, changes, events, participants, record
+from app.services import audit, changes, events, participants, record, speaking_order
 from app.services.errors import (
     AlreadyOnTheList,
     Forbidden,
@@ -63,8 +63,6 @@ def request_floor(
             if found is None:
                 raise
             return found
-        if kind is TurnKind.POINT_OF_ORDER:
-            _put_point_of_order_first(db, topic.id, request)
         work.changed_room()
     return request
 
@@ -103,8 +101,6 @@ def add_from_room(
             raise AlreadyOnTheList(name=participant.name)
         request = _new_request(work, topic, participant, kind, [])
         db.flush()
-        if kind is TurnKind.POINT_OF_ORDER:
-            _put_point_of_order_first(db, topic.id, request)
         added = {"name": participant.name, "organisation": participant.organisation, "kind": kind}
         work.changed_room(
             before={"waiting": [r.id for r in waiting]},
@@ -155,10 +151,11 @@ def remove(*, db: Session, event: Event, request_id: int, now: datetime | None =
 def put_back(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
     """Undo a skip or a removal: the speaker goes back on the list at the place they left.
 
-    Their place is their arrival among those waiting (their position, kept while they were
-    off the list), behind any point of order. Recorded as ``floor.put_back`` (a skip) or
-    ``floor.undo_remove``. Raises ``StageError`` unless the request is a skipped or removed
-    one of the open topic whose participant has not asked again (and is not on the list).
+    Their place follows from the facts as before (their arrival, the rule, any move of
+    theirs): nothing of it was lost while they were off the list. Recorded as
+    ``floor.put_back`` (a skip) or ``floor.undo_remove``. Raises ``StageError`` unless the
+    request is a skipped or removed one of the open topic whose participant has not asked
+    again (and is not on the list).
     """
     with changes.change(db=db, event=event, action="floor.put_back", now=now) as work:
         request = find_request(db, work.event, request_id)
@@ -175,7 +172,6 @@ def put_back(*, db: Session, event: Event, request_id: int, now: datetime | None
         request.status = TurnStatus.WAITING
         request.finished_at = None
         db.flush()
-        _keep_points_of_order_first(db, topic.id, request)
         work.changed_room(
             before={"status": left},
             after={"status": "waiting", "place": _waiting_ids(db, topic.id).index(request.id) + 1},
@@ -206,10 +202,12 @@ def move(
 ) -> None:
     """Move a waiting speaker up (offset -1) or down (+1) the list.
 
-    ``seen_place`` is where the console showed the line (1 for the first waiting): if the
-    line has moved since (someone else moved it, a point of order went ahead), the move is
-    refused (``Stale``) rather than applied from the wrong place. ``NotWaiting`` if the
-    request is not waiting.
+    Kept as a fact (``FloorMove``: the ones then ahead of them), which the order replays
+    over the rules (app/services/speaking_order.py): a later point of order or arrival does
+    not undo it. ``seen_place`` is where the console showed the line (1 for the first
+    waiting): if the line has moved since (someone else moved it, a point of order went
+    ahead), the move is refused (``Stale``) rather than applied from the wrong place.
+    ``NotWaiting`` if the request is not waiting.
     """
     with changes.change(db=db, event=event, action="floor.move", now=now) as work:
         request = find_request(db, work.event, request_id)
@@ -222,7 +220,16 @@ def move(
         if target != index:
             before = {"waiting": [r.id for r in order]}
             order.insert(target, order.pop(index))
-            _renumber(order)
+            ahead = [r.id for r in order[:target]]
+            db.add(
+                FloorMove(
+                    topic_id=request.topic_id,
+                    floor_request_id=request.id,
+                    ahead=ahead,
+                    moved_at=work.now,
+                )
+            )
+            db.flush()
             work.changed_room(
                 before=before,
                 after={"waiting": [r.id for r in order]},
@@ -256,6 +263,35 @@ def set_list_open(
                 after={"list_open": is_open},
                 subject=audit.subject_of(topic),
             )
+
+
+def set_order_rule(
+    *,
+    db: Session,
+    event: Event,
+    rule: OrderRule,
+    seen_segment: int | None,
+    whole_event: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """Choose how the open segment's lists of speakers are ordered (``speaking_order``);
+    with ``whole_event``, the event's too, for every segment that has not chosen its own.
+
+    Recorded as ``floor.order_rule``. ``seen_segment`` is the open segment the console
+    showed (``Stale`` if another is open now); ``StageError`` with no segment open.
+    """
+    with changes.change(db=db, event=event, action="floor.order_rule", now=now) as work:
+        segment = next((s for s in work.event.segments if s.stage is Stage.OPEN), None)
+        work.expect(seen_segment, segment.id if segment else None)
+        if segment is None:
+            raise StageError(N_("Open a segment to choose the order of its lists."))
+        before = {"rule": segment.order_rule or work.event.order_rule}
+        if whole_event:
+            before["event"] = work.event.order_rule
+            work.event.order_rule = rule
+        segment.order_rule = rule
+        after = {"rule": rule, **({"event": rule} if whole_event else {})}
+        work.changed_room(before=before, after=after, subject=audit.subject_of(segment))
 
 
 def save_summary(
@@ -299,18 +335,14 @@ def active_request(*, db: Session, topic_id: int, participant_id: int) -> FloorR
 
 
 def waiting_list(*, db: Session, topic_id: int) -> list[FloorRequest]:
-    return list(db.scalars(_waiting(topic_id).order_by(FloorRequest.position, FloorRequest.id)))
+    """The topic's waiting requests in the order they are heard (``speaking_order``)."""
+    topic = db.get(Topic, topic_id)
+    assert topic is not None
+    return speaking_order.read(db=db, topic=topic).requests
 
 
 def _waiting_ids(db: Session, topic_id: int) -> list[int]:
-    ids = _waiting(topic_id).with_only_columns(FloorRequest.id)
-    return list(db.scalars(ids.order_by(FloorRequest.position, FloorRequest.id)))
-
-
-def _waiting(topic_id: int) -> Select[FloorRequest]:
-    return select(FloorRequest).where(
-        FloorRequest.topic_id == topic_id, FloorRequest.status == TurnStatus.WAITING
-    )
+    return [r.id for r in waiting_list(db=db, topic_id=topic_id)]
 
 
 def _set_waiting_status(
@@ -393,30 +425,3 @@ def _next_position(db: Session, topic_id: int) -> int:
         select(func.max(FloorRequest.position)).where(FloorRequest.topic_id == topic_id)
     )
     return (highest or 0) + 1
-
-
-def _keep_points_of_order_first(db: Session, topic_id: int, request: FloorRequest) -> None:
-    """A request back on the list stays behind every point of order waiting."""
-    if request.kind is TurnKind.POINT_OF_ORDER:
-        return
-    order = waiting_list(db=db, topic_id=topic_id)
-    index = order.index(request)
-    ahead = sum(1 for r in order if r.kind is TurnKind.POINT_OF_ORDER and r is not request)
-    if index < ahead:
-        order.insert(ahead, order.pop(index))
-        _renumber(order)
-
-
-def _put_point_of_order_first(db: Session, topic_id: int, request: FloorRequest) -> None:
-    """A point of order is heard before other speakers, after earlier points of order."""
-    order = waiting_list(db=db, topic_id=topic_id)
-    order.remove(request)
-    ahead = sum(1 for r in order if r.kind is TurnKind.POINT_OF_ORDER)
-    order.insert(ahead, request)
-    _renumber(order)
-
-
-def _renumber(order: list[FloorRequest]) -> None:
-    base = min(r.position for r in order)
-    for offset, request in enumerate(order):
-        request.position = base + offset

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import Break, Event, FloorRequest, Segment, Topic
 from app.models.agenda import Stage
 from app.models.floor import ACTIVE_STATUSES, TurnStatus
-from app.services import events, floor, schedule, timer
+from app.services import events, floor, schedule, speaking_order, timer
 from app.services.clock import utcnow
 
 # The first one waiting is told "you are next" once the speaker has this little time left.
@@ -63,6 +63,8 @@ class Room:
     # and what the schedule has next.
     timing: schedule.Timing | None = None
     next_item: schedule.NextItem | None = None
+    # Why each one waiting is where they are, and what they have had in the segment.
+    order: speaking_order.SpeakingOrder | None = None
 
     @property
     def version(self) -> int:
@@ -149,7 +151,9 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
     segment = next((s for s in event.segments if s.stage is Stage.OPEN), None)
     waiting = passed = spoken = []
     latest: dict[int, FloorRequest] = {}
+    order = None
     if topic is not None:
+        order = speaking_order.read(db=db, topic=topic)
         on_topic = list(
             db.scalars(
                 select(FloorRequest)
@@ -158,7 +162,7 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
                 .order_by(FloorRequest.position, FloorRequest.id)
             )
         )
-        waiting = [r for r in on_topic if r.status is TurnStatus.WAITING]
+        waiting = order.requests
         passed = [r for r in on_topic if r.status is TurnStatus.SKIPPED]
         spoken = sorted(
             (r for r in on_topic if r.status is TurnStatus.DONE),
@@ -185,6 +189,7 @@ def room(*, db: Session, event_id: int, now: datetime | None = None) -> Room:
         passed=passed,
         spoken=spoken,
         latest_requests=latest,
+        order=order,
     )
     return _with_schedule(db, read)
 
@@ -256,7 +261,8 @@ def my_turn_now(
 ) -> MyTurn:
     """The same as ``my_turn``, read for one participant without reading the whole room.
 
-    This answers a phone's own request; a burst of phones must not each read every list.
+    This answers a phone's own request; a burst of phones must not each read the whole
+    room. Its place comes from the same order as everyone's (``speaking_order.read``).
     """
     now = now or utcnow()
     version = db.scalar(select(Event.version).where(Event.id == event.id)) or 0
@@ -298,17 +304,8 @@ def my_turn_now(
         return replace(turn, countdown=countdown)
     if request.status is not TurnStatus.WAITING:
         return turn
-    ahead = db.scalar(
-        select(func.count()).where(
-            FloorRequest.topic_id == topic.id,
-            FloorRequest.status == TurnStatus.WAITING,
-            or_(
-                FloorRequest.position < request.position,
-                and_(FloorRequest.position == request.position, FloorRequest.id < request.id),
-            ),
-        )
-    )
-    place = (ahead or 0) + 1
+    waiting = speaking_order.read(db=db, topic=topic).requests
+    place = [r.id for r in waiting].index(request.id) + 1
     remaining = None
     if floor.current_speaker(db=db, event_id=event.id) is not None:
         remaining = timer.read(timer.get(db=db, event_id=event.id), now=now).remaining_ms
