@@ -10,7 +10,7 @@ POSTGRES_ANSWERS = $(BIN)/python -c 'import sys, sqlalchemy; sqlalchemy.create_e
 	sys.argv[1], connect_args={"connect_timeout": 3}).connect()' '$(POSTGRES_URL)' >/dev/null 2>&1
 
 .PHONY: run run-cluster test lint typecheck pytest pytest-sqlite pytest-postgres services browser \
-	screenshots lock upgrade clean i18n catalogues language
+	screenshots lock upgrade clean i18n catalogues language bench bench-quick
 
 run: $(STAMP) catalogues
 	$(BIN)/python -m app run
@@ -51,6 +51,19 @@ pytest-sqlite: $(STAMP) catalogues
 
 pytest-postgres: $(STAMP) catalogues
 	PALABRA_TEST_DATABASE_URL='$(POSTGRES_URL)' $(BIN)/pytest
+
+# Palabra beside a bare broadcaster and FastAPI's documented loop, same run, same generator;
+# rewrites benchmarks/RESULTS.md. The burst runs on PostgreSQL too when it answers.
+bench: $(STAMP) catalogues
+	@if $(POSTGRES_ANSWERS); then \
+	  $(BIN)/python -m benchmarks --postgres '$(POSTGRES_URL)'; \
+	else \
+	  $(BIN)/python -m benchmarks; \
+	fi
+
+# The same at small sizes, in under two minutes.
+bench-quick: $(STAMP) catalogues
+	$(BIN)/python -m benchmarks --quick
 
 # Starts this machine's PostgreSQL and Redis if they are down (what CI does first).
 services:
