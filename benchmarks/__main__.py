@@ -35,6 +35,7 @@ class Run:
     fanouts: list[fanout.Figures] = field(default_factory=list)
     bursts: list[burst.BurstFigures] = field(default_factory=list)
     load: list[str] = field(default_factory=list)
+    settle: float = fanout.SETTLE_SECONDS
 
 
 def references(size: int, actions: int, run: Run) -> None:
@@ -46,7 +47,7 @@ def references(size: int, actions: int, run: Run) -> None:
         try:
             targets = fanout.reference_targets(server, "/ws", size, deflate)
             act = fanout.reference_act(server, method)
-            run.fanouts.append(fanout.measure(name, server, targets, act, actions))
+            run.fanouts.append(fanout.measure(name, server, targets, act, actions, run.settle))
         finally:
             server.stop()
         print(run.fanouts[-1], flush=True)
@@ -61,13 +62,15 @@ def palabra(size: int, actions: int, run: Run) -> None:
             add_time = fanout.add_time(server, console)
             targets = fanout.projector_targets(server, size)
             run.fanouts.append(
-                fanout.measure("Palabra projectors", server, targets, add_time, actions)
+                fanout.measure("Palabra projectors", server, targets, add_time, actions, run.settle)
             )
             print(run.fanouts[-1], flush=True)
             phones = fanout.join_phones(server, size)
             targets = fanout.phone_targets(server, phones)
             run.fanouts.append(
-                fanout.measure("Palabra phones watching", server, targets, add_time, actions)
+                fanout.measure(
+                    "Palabra phones watching", server, targets, add_time, actions, run.settle
+                )
             )
             print(run.fanouts[-1], flush=True)
             listed = min(ON_THE_LIST, size)
@@ -75,7 +78,7 @@ def palabra(size: int, actions: int, run: Run) -> None:
             call_next = fanout.call_next(server, console)
             name = f"Palabra {listed} on the list + {size - listed} watching, call next"
             calls = min(actions, listed)
-            run.fanouts.append(fanout.measure(name, server, targets, call_next, calls))
+            run.fanouts.append(fanout.measure(name, server, targets, call_next, calls, run.settle))
             print(run.fanouts[-1], flush=True)
         finally:
             server.stop()
@@ -113,7 +116,7 @@ def main() -> None:
     burst_phones = args.burst_phones or (50 if args.quick else 1000)
     burst_sockets = args.burst_sockets or (100 if args.quick else 2000)
     servers.pin_to_client_core()
-    run = Run(load=[_load()])
+    run = Run(load=[_load()], settle=1.0 if args.quick else fanout.SETTLE_SECONDS)
     started = time.monotonic()
     for size in sizes:
         references(size, actions, run)

@@ -69,12 +69,14 @@ def measure(
     targets: list[Target],
     act: Callable[[int], tuple[int, float]],
     actions: int,
+    settle: float = SETTLE_SECONDS,
 ) -> Figures:
-    """Open ``targets``, then ``act(i)`` (the version it made, its HTTP seconds) once a second."""
+    """Open ``targets``, then ``act(i)`` (the version it made, its HTTP seconds) once a second;
+    ``settle`` seconds are given to the snapshots, and to the last action's deliveries."""
     before = server.rss_bytes()
     generator = Generator(targets, processes=GENERATOR_PROCESSES, core=1)
     generator.wait_open()
-    time.sleep(SETTLE_SECONDS)
+    time.sleep(settle)
     idle = (server.rss_bytes() - before) / len(targets) / 1024
     server_cpu, generator_cpu, wall = (
         server.cpu_seconds(),
@@ -89,7 +91,7 @@ def measure(
         sent.append((version, started))
         http.append(seconds)
         time.sleep(max(0.0, started + 1.0 - time.monotonic()))
-    time.sleep(SETTLE_SECONDS)
+    time.sleep(settle)
     wall = time.monotonic() - wall
     server_cpu = (server.cpu_seconds() - server_cpu) / wall
     generator_cpu = (generator.cpu_seconds() - generator_cpu) / wall
