@@ -140,8 +140,12 @@ def database(postgres: str | None, workdir: str) -> Iterator[str]:
         admin.dispose()
 
 
-def palabra(database_url: str) -> Running:
-    """``python -m app run`` with one worker, the bundled agenda and a facilitator account."""
+def palabra(database_url: str, module: str = "app", extra: dict[str, str] | None = None) -> Running:
+    """``python -m app run`` with one worker, the bundled agenda and a facilitator account.
+
+    ``module`` is run in place of ``app`` (a wrapper such as benchmarks.profile), with the
+    environment ``extra`` added.
+    """
     port = free_port()
     env = dict(
         os.environ,
@@ -156,6 +160,7 @@ def palabra(database_url: str) -> Running:
         PALABRA_RATE_FLOOR_PER_DEVICE=UNLIMITED,
         PALABRA_RATE_LOGIN_PER_ADDRESS=UNLIMITED,
         PALABRA_LOG_FORMAT="text",
+        **(extra or {}),
     )
     create = ["facilitator", "create", FACILITATOR, "--name", "Benchmark", "--password-stdin"]
     subprocess.run(
@@ -167,7 +172,7 @@ def palabra(database_url: str) -> Running:
         check=True,
         capture_output=True,
     )
-    command = [sys.executable, "-m", "app", "run", "--workers", "1"]
+    command = [sys.executable, "-m", module, "run", "--workers", "1"]
     process, printed = _spawn(command, env, "Application startup complete.")
     links = {
         "slug": re.search(r"Facilitator console: \S+/f/(\S+)", printed)[1],  # type: ignore[index]
