@@ -32,10 +32,24 @@ ON_THE_LIST = 300
 
 @dataclass
 class Run:
+    """What the run measured so far; RESULTS.md is written again after each scenario, so that
+    a run stopped midway (a loaded machine) still leaves what it measured."""
+
+    output: Path
+    command: str
+    settle: float = fanout.SETTLE_SECONDS
     fanouts: list[fanout.Figures] = field(default_factory=list)
     bursts: list[burst.BurstFigures] = field(default_factory=list)
-    load: list[str] = field(default_factory=list)
-    settle: float = fanout.SETTLE_SECONDS
+    load_at_start: str = ""
+    started: float = field(default_factory=time.monotonic)
+
+    def add(self, figures: fanout.Figures | burst.BurstFigures) -> None:
+        print(figures, flush=True)
+        if isinstance(figures, fanout.Figures):
+            self.fanouts.append(figures)
+        else:
+            self.bursts.append(figures)
+        write(self.output, self, finished=False)
 
 
 def references(size: int, actions: int, run: Run) -> None:
@@ -47,10 +61,10 @@ def references(size: int, actions: int, run: Run) -> None:
         try:
             targets = fanout.reference_targets(server, "/ws", size, deflate)
             act = fanout.reference_act(server, method)
-            run.fanouts.append(fanout.measure(name, server, targets, act, actions, run.settle))
+            figures = fanout.measure(name, server, targets, act, actions, run.settle)
         finally:
             server.stop()
-        print(run.fanouts[-1], flush=True)
+        run.add(figures)
 
 
 def palabra(size: int, actions: int, run: Run) -> None:
@@ -61,25 +75,22 @@ def palabra(size: int, actions: int, run: Run) -> None:
             fanout.speaker_on_the_floor(server, console)
             add_time = fanout.add_time(server, console)
             targets = fanout.projector_targets(server, size)
-            run.fanouts.append(
+            run.add(
                 fanout.measure("Palabra projectors", server, targets, add_time, actions, run.settle)
             )
-            print(run.fanouts[-1], flush=True)
             phones = fanout.join_phones(server, size)
             targets = fanout.phone_targets(server, phones)
-            run.fanouts.append(
+            run.add(
                 fanout.measure(
                     "Palabra phones watching", server, targets, add_time, actions, run.settle
                 )
             )
-            print(run.fanouts[-1], flush=True)
             listed = min(ON_THE_LIST, size)
             fanout.ask_for_the_floor(server, phones[:listed])
             call_next = fanout.call_next(server, console)
             name = f"Palabra {listed} on the list + {size - listed} watching, call next"
             calls = min(actions, listed)
-            run.fanouts.append(fanout.measure(name, server, targets, call_next, calls, run.settle))
-            print(run.fanouts[-1], flush=True)
+            run.add(fanout.measure(name, server, targets, call_next, calls, run.settle))
         finally:
             server.stop()
 
@@ -91,10 +102,10 @@ def bursts(postgres: str | None, phones: int, sockets: int, run: Run) -> None:
         with tempfile.TemporaryDirectory() as workdir, servers.database(server_url, workdir) as url:
             server = servers.palabra(url)
             try:
-                run.bursts.append(burst.measure(server, database, url, phones, sockets))
+                figures = burst.measure(server, database, url, phones, sockets)
             finally:
                 server.stop()
-        print(run.bursts[-1], flush=True)
+        run.add(figures)
 
 
 def main() -> None:
@@ -116,19 +127,18 @@ def main() -> None:
     burst_phones = args.burst_phones or (50 if args.quick else 1000)
     burst_sockets = args.burst_sockets or (100 if args.quick else 2000)
     servers.pin_to_client_core()
-    run = Run(load=[_load()], settle=1.0 if args.quick else fanout.SETTLE_SECONDS)
-    started = time.monotonic()
+    command = "python -m benchmarks " + shlex.join(sys.argv[1:])
+    run = Run(args.output, command.strip(), settle=1.0 if args.quick else fanout.SETTLE_SECONDS)
+    run.load_at_start = _load()
     for size in sizes:
         references(size, actions, run)
         palabra(size, actions, run)
     bursts(args.postgres, burst_phones, burst_sockets, run)
-    run.load.append(_load())
-    command = "python -m benchmarks " + shlex.join(sys.argv[1:])
-    write(args.output, run, command.strip(), time.monotonic() - started)
+    write(args.output, run, finished=True)
 
 
 def _load() -> str:
-    return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
+    return ", ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def _machine() -> str:
@@ -155,19 +165,20 @@ def _commit() -> str:
     )
 
 
-def write(path: Path, run: Run, command: str, seconds: float) -> None:
+def write(path: Path, run: Run, *, finished: bool) -> None:
+    minutes, now = (time.monotonic() - run.started) / 60, _load()
     kept = ""
     if path.exists() and KEPT in (text := path.read_text()):
         kept = text.split(KEPT, 1)[1].lstrip("\n")
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `{command}` ({seconds / 60:.1f} minutes) on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC,"
+        f"Written by `{run.command}` ({minutes:.1f} minutes{'' if finished else ', unfinished'}) on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC,"
         f" commit {_commit()}.",
         "",
         f"- Machine: {_machine()}. Each server pinned to core 0; the generator (4 processes of raw"
         " sockets) and the benchmark's HTTP client on core 1.",
-        f"- Load average (1, 5, 15 min) at the start {run.load[0]}, at the end {run.load[-1]}:"
+        f"- Load average (1, 5, 15 min) at the start {run.load_at_start}, at the end {now}:"
         " a machine shared with other work, so compare each figure with the references of the"
         " same run (the ratios), not with figures of another day.",
         f"- The references broadcast one message of {SIZE} bytes; Palabra sends a projector the"

@@ -23,6 +23,7 @@ from multiprocessing.connection import Connection as Pipe
 STAMP = b'data-version="'
 DEFLATE_TAIL = b"\x00\x00\xff\xff"
 OPCODE_TEXT, OPCODE_CLOSE, OPCODE_PING = 0x1, 0x8, 0x9
+HANDSHAKE_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,13 @@ class Client(asyncio.Protocol):
             if not found:
                 return
             if not head.startswith(b"HTTP/1.1 101"):
-                self.ready.set_exception(ConnectionError(head.split(b"\r\n", 1)[0].decode()))
+                self._failed(ConnectionError(head.split(b"\r\n", 1)[0].decode()))
                 return
             if self.inflater is not None and b"permessage-deflate" not in head.lower():
                 self.inflater = None  # the server declined: frames come uncompressed
             self.open, self.buffer = True, rest
-            self.ready.set_result(None)
+            if not self.ready.done():  # else the handshake was given up on, and is counted so
+                self.ready.set_result(None)
         self._frames()
 
     def _frames(self) -> None:
@@ -116,8 +118,11 @@ class Client(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.arrivals.closed = True
+        self._failed(exc or ConnectionError("closed during the handshake"))
+
+    def _failed(self, error: Exception) -> None:
         if not self.ready.done():
-            self.ready.set_exception(exc or ConnectionError("closed during the handshake"))
+            self.ready.set_exception(error)
 
 
 async def open_socket(target: Target, arrivals: Arrivals) -> None:
@@ -140,7 +145,7 @@ async def open_socket(target: Target, arrivals: Arrivals) -> None:
     if target.deflate:
         lines.append("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits")
     transport.write(("\r\n".join(lines) + "\r\n\r\n").encode())
-    await asyncio.wait_for(ready, 60)
+    await asyncio.wait_for(ready, HANDSHAKE_SECONDS)
 
 
 async def serve(pipe: Pipe, targets: list[Target]) -> None:

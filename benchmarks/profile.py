@@ -46,11 +46,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--projectors", type=int, default=1000)
     parser.add_argument("--actions", type=int, default=20)
+    parser.add_argument("--core", type=int, default=servers.SERVER_CORE, help="the server's core")
     args = parser.parse_args()
     servers.pin_to_client_core()
     with tempfile.TemporaryDirectory() as workdir, servers.database(None, workdir) as url:
         output = Path(workdir) / "profile.txt"
-        server = servers.palabra(url, module="benchmarks.profile", extra={OUTPUT: str(output)})
+        server = servers.palabra(
+            url, module="benchmarks.profile", extra={OUTPUT: str(output)}, core=args.core
+        )
         try:
             console = fanout.facilitator(server)
             fanout.speaker_on_the_floor(server, console)

@@ -71,12 +71,8 @@ class Running:
             self.process.wait(timeout=15)
 
 
-def _pinned() -> None:
-    os.sched_setaffinity(0, {SERVER_CORE})
-
-
 def _spawn(
-    command: list[str], env: dict[str, str], ready: str
+    command: list[str], env: dict[str, str], ready: str, core: int = SERVER_CORE
 ) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         command,
@@ -85,7 +81,7 @@ def _spawn(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        preexec_fn=_pinned,
+        preexec_fn=lambda: os.sched_setaffinity(0, {core}),
     )
     assert process.stdout is not None
     printed = ""
@@ -140,11 +136,16 @@ def database(postgres: str | None, workdir: str) -> Iterator[str]:
         admin.dispose()
 
 
-def palabra(database_url: str, module: str = "app", extra: dict[str, str] | None = None) -> Running:
+def palabra(
+    database_url: str,
+    module: str = "app",
+    extra: dict[str, str] | None = None,
+    core: int = SERVER_CORE,
+) -> Running:
     """``python -m app run`` with one worker, the bundled agenda and a facilitator account.
 
     ``module`` is run in place of ``app`` (a wrapper such as benchmarks.profile), with the
-    environment ``extra`` added.
+    environment ``extra`` added, on ``core``.
     """
     port = free_port()
     env = dict(
@@ -173,7 +174,7 @@ def palabra(database_url: str, module: str = "app", extra: dict[str, str] | None
         capture_output=True,
     )
     command = [sys.executable, "-m", module, "run", "--workers", "1"]
-    process, printed = _spawn(command, env, "Application startup complete.")
+    process, printed = _spawn(command, env, "Application startup complete.", core)
     links = {
         "slug": re.search(r"Facilitator console: \S+/f/(\S+)", printed)[1],  # type: ignore[index]
         "projector": re.search(r"Projector: +\S+?(/projector/\S+)", printed)[1],  # type: ignore[index]
