@@ -11,6 +11,7 @@ and prints the profile. The hub's reads and renders run on the event loop's thre
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 from collections.abc import Callable
@@ -36,10 +37,15 @@ def serve(argv: list[str]) -> None:
         return function(*args)
 
     app.live.hub.anyio = SimpleNamespace(to_thread=SimpleNamespace(run_sync=inline))  # type: ignore[assignment]
+    # Uvicorn raises the stopping signal again once it has shut down: end as an exit instead,
+    # so that the profile is written.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     profiler = Profiler(interval=0.001, async_mode="disabled")
-    with profiler:
-        main(argv)
-    Path(os.environ[OUTPUT]).write_text(profiler.output_text(unicode=True, color=False))
+    try:
+        with profiler:
+            main(argv)
+    finally:
+        Path(os.environ[OUTPUT]).write_text(profiler.output_text(unicode=True, color=False))
 
 
 def main() -> None:
@@ -66,7 +72,7 @@ def main() -> None:
                 args.actions,
             )
         finally:
-            server.stop()
+            server.stop(timeout=300)
         print(figures)
         print(output.read_text())
 
