@@ -56,7 +56,7 @@ class Figures:
             return "server CPU"
         if self.generator_cpu >= 0.85:
             return "generator CPU"
-        return "neither saturated (latency of the path)"
+        return "neither saturated: waits (for a CPU shared with other work, or in the path)"
 
 
 def percentile(ordered: list[float], share: float) -> float:
