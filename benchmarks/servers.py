@@ -113,8 +113,13 @@ def reference(module: str) -> Running:
     ready = "ready" if module.endswith("bare_server") else ""
     command = [sys.executable, "-m", module, str(port)]
     process, _ = _spawn(command, dict(os.environ), ready)
-    wait_until_up(f"http://127.0.0.1:{port}/")
-    return Running(process, port, {})
+    running = Running(process, port, {})
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/")
+    except RuntimeError:
+        running.stop()
+        raise
+    return running
 
 
 @contextmanager
@@ -182,5 +187,9 @@ def palabra(
         "code": re.search(r"Join code: +(\S+)", printed)[1],  # type: ignore[index]
     }
     running = Running(process, port, links)
-    wait_until_up(f"{running.base}/healthz")
+    try:
+        wait_until_up(f"{running.base}/healthz")
+    except RuntimeError:
+        running.stop()
+        raise
     return running
