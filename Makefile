@@ -11,7 +11,7 @@ POSTGRES_ANSWERS = $(BIN)/python -c 'import sys, sqlalchemy; sqlalchemy.create_e
 
 .PHONY: run run-cluster test lint typecheck pytest pytest-sqlite pytest-postgres services browser \
 	system-packages pdf-packages simulated-day screenshots lock upgrade clean i18n catalogues \
-	language fuzz-order
+	language fuzz-order bench bench-quick
 
 run: $(STAMP) catalogues pdf-packages
 	$(BIN)/python -m app run
@@ -57,6 +57,19 @@ pytest-postgres: $(STAMP) catalogues
 # (tests/unit/test_floor_order_stateful.py), on SQLite; add PALABRA_TEST_DATABASE_URL=… for PostgreSQL.
 fuzz-order: $(STAMP) catalogues
 	PALABRA_ORDER_EXAMPLES=300 PALABRA_ORDER_STEPS=40 $(BIN)/pytest tests/unit/test_floor_order_stateful.py
+
+# Palabra beside a bare broadcaster and FastAPI's documented loop, same run, same generator;
+# rewrites benchmarks/RESULTS.md. The burst runs on PostgreSQL too when it answers.
+bench: $(STAMP) catalogues
+	@if $(POSTGRES_ANSWERS); then \
+	  $(BIN)/python -m benchmarks --postgres '$(POSTGRES_URL)'; \
+	else \
+	  $(BIN)/python -m benchmarks; \
+	fi
+
+# The same at small sizes, in under two minutes.
+bench-quick: $(STAMP) catalogues
+	$(BIN)/python -m benchmarks --quick
 
 # Starts this machine's PostgreSQL and Redis if they are down (what CI does first).
 services:

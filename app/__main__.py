@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
+import logging.config
+import os
 import secrets
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from app import logs
 from app.config import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -49,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     settings = get_settings()
+    if args.command in ("run", "migrate"):
+        logging.config.dictConfig(logs.configuration(settings.log_format))
     if args.command == "migrate":
         _migrate(settings)
     elif args.command == "links":
@@ -143,8 +151,6 @@ def _worker_count(text: str) -> int:
 
 def _run(settings: Settings, workers: int) -> int:
     """Migrate and load the agenda once, then serve from ``workers`` processes."""
-    import uvicorn
-
     from app.db import Database
     from app.services import accounts, agenda, events
     from app.services.agenda_file import read_agenda
@@ -188,6 +194,36 @@ def _run(settings: Settings, workers: int) -> int:
     finally:
         database.dispose()
     _print_links(settings)
+    with _metrics_shared(workers):
+        return _serve(settings, workers, created)
+
+
+@contextlib.contextmanager
+def _metrics_shared(workers: int) -> Iterator[None]:
+    """With several workers, each writes its /metrics figures where every other reads them.
+
+    Into ``PROMETHEUS_MULTIPROC_DIR`` if set (emptied of an earlier run's files first), or a
+    directory made for this run and removed after it. Set before any worker starts, as
+    prometheus-client reads it when a worker imports it.
+    """
+    from app.metrics import MULTIPROCESS_DIR
+
+    if workers == 1 and not os.environ.get(MULTIPROCESS_DIR):
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        directory = os.environ.get(MULTIPROCESS_DIR) or stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="palabra-metrics-")
+        )
+        for earlier in Path(directory).glob("*.db"):
+            earlier.unlink()
+        os.environ[MULTIPROCESS_DIR] = directory
+        yield
+
+
+def _serve(settings: Settings, workers: int, created: str | None) -> int:
+    import uvicorn
+
     try:
         # Each worker imports the app and calls the factory itself: the app goes by name.
         uvicorn.run(
@@ -197,6 +233,7 @@ def _run(settings: Settings, workers: int) -> int:
             port=settings.port,
             workers=workers,
             ws_per_message_deflate=False,
+            log_config=logs.configuration(settings.log_format),
             proxy_headers=True,
             forwarded_allow_ips=settings.forwarded_allow_ips,
         )

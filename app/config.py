@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     rate_login_per_account_everywhere: str = "100/minute"
     # How long a facilitator stays signed in.
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # A bearer token that lets a scraper read /metrics from elsewhere; without one, only a
+    # client on this machine may read it (app/metrics.py).
+    metrics_token: str = ""
+    # How the log is written: "text" for people, "json" (one object a line) for collectors.
+    log_format: Literal["text", "json"] = "text"
 
     @model_validator(mode="after")
     def _secret_key_outside_development(self) -> Settings:

@@ -14,6 +14,7 @@ from app.db import Database
 from app.language import LanguageChoice
 from app.live.broadcast import from_url, redis_target
 from app.live.hub import Hub
+from app.metrics import HttpMetrics, process_stopped
 from app.ratelimit import Limiter, RateLimiter, RedisRateLimiter
 from app.routes import (
     accounts,
@@ -21,6 +22,7 @@ from app.routes import (
     errors,
     facilitator,
     health,
+    metrics,
     participant,
     projector,
     record,
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await hub.stop()
             limiter.close()
             database.dispose()
+            process_stopped()
 
     app = FastAPI(title="Palabra", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
@@ -62,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(TokenCookie, settings=settings)
     app.add_middleware(LanguageChoice, settings=settings)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HttpMetrics)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for module in (
         participant,
@@ -74,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         projector,
         ws,
         health,
+        metrics,
     ):
         app.include_router(module.router)
     return app

@@ -1,97 +1,130 @@
-"""A burst of floor requests: P phones tap "request the floor" at the same moment.
+"""Burst: P joined phones request the floor within one second, each tapping twice,
+while S sockets (projectors) are open.
 
-Starts Palabra on a free port (SQLite and one process, or the database, broadcast and
-workers given, as in fanout.py), joins P phones, opens a topic, then
-fires every phone's request at once and reports how long the burst took, the latency of
-the requests, and their statuses. Only loopback traffic, bounded in count and time.
-
-    .venv/bin/python benchmarks/burst.py --phones 300
+The taps are raw HTTP/1.1 requests, one connection per phone, spread evenly over the
+second by the benchmark's process on core 1. Reported: the requests' p50/p99, statuses,
+the entries afterwards (exactly P, positions dense, none doubled), the frames each socket
+received during the burst (coalesced, not one per request), the server's CPU per floor
+request and so the requests a second one worker sustains, and the burst's own rate.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import statistics
-import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
-import httpx
+from sqlalchemy import create_engine, text
 
-from benchmarks.fanout import (
-    HTMX,
-    Setup,
-    add_setup_arguments,
-    database,
-    free_port,
-    setup_from,
-    signed_in,
-    start_server,
-    wait_until_up,
-    with_token,
-)
+from benchmarks.fanout import facilitator, join_phones, projector_targets, speaker_on_the_floor
+from benchmarks.generator import Generator
+from benchmarks.servers import Running
+
+TAPS = 2
 
 
-async def burst(setup: Setup, phones: int) -> dict[str, object]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as workdir, database(setup, workdir) as url:
-        server, links = start_server(port, url, setup)
-        try:
-            await wait_until_up(base)
-            return await measure(base, links, phones)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+@dataclass
+class BurstFigures:
+    database: str
+    phones: int
+    sockets: int
+    p50: float  # ms
+    p99: float  # ms
+    statuses: dict[int, int]
+    entries: int
+    dense: bool  # positions 1..n with none doubled, each phone once
+    frames_per_socket: tuple[int, int]  # (median, max) during the burst
+    cpu_ms_per_request: float
+    sustained_per_second: float  # 1 / CPU per request: one worker on one core
+    burst_seconds: float  # from the first tap sent to the last answer
 
 
-async def measure(base: str, links: dict[str, str], phones: int) -> dict[str, object]:
-    slug = links["facilitator"].split("/")[2]
-    async with httpx.AsyncClient(base_url=base, headers=HTMX) as facilitator:
-        await signed_in(facilitator)
-        await facilitator.post(f"/f/{slug}/topics/next")
-    phones_seen: list[dict[str, str]] = []
-    async with httpx.AsyncClient(base_url=base) as joiner:
-        for i in range(phones):
-            joiner.cookies.clear()
-            await with_token(joiner)
-            await joiner.post("/join", data={"code": links["code"], "name": f"Phone {i}"})
-            cookie = "; ".join(f"{k}={v}" for k, v in joiner.cookies.items())
-            phones_seen.append({"Cookie": cookie, "X-CSRF-Token": joiner.headers["X-CSRF-Token"]})
-
-    # One client (making one is costly) with a connection per phone, as in a room.
-    limits = httpx.Limits(max_connections=phones, max_keepalive_connections=0)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-
-        async def tap(phone: dict[str, str]) -> tuple[float, int]:
-            started = time.perf_counter()
-            response = await client.post(
-                f"/e/{slug}/floor", data={"kind": "intervention"}, headers={**HTMX, **phone}
-            )
-            return time.perf_counter() - started, response.status_code
-
-        started = time.perf_counter()
-        results = await asyncio.gather(*(tap(phone) for phone in phones_seen))
-        total = time.perf_counter() - started
-    latencies = sorted(latency for latency, _ in results)
-    return {
-        "phones": phones,
-        "burst_s": round(total, 2),
-        "median_ms": round(statistics.median(latencies) * 1000),
-        "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000),
-        "statuses": dict(Counter(status for _, status in results)),
-    }
+async def tap(port: int, path: str, phone: dict[str, str], at: float) -> list[tuple[float, int]]:
+    """Two taps on one connection, the first at ``at`` (time.monotonic()); per tap its
+    seconds and status."""
+    await asyncio.sleep(max(0.0, at - time.monotonic()))
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    body = urlencode({"kind": "intervention"}).encode()
+    request = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHX-Request: true\r\n"
+        f"Cookie: {phone['Cookie']}\r\nX-CSRF-Token: {phone['X-CSRF-Token']}\r\n"
+        f"Origin: http://127.0.0.1:{port}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    results = []
+    for _ in range(TAPS):
+        started = time.monotonic()
+        writer.write(request)
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.lower().split(b"\r\n")
+            if line.startswith(b"content-length:")
+        )
+        await reader.readexactly(length)
+        results.append((time.monotonic() - started, status))
+    writer.close()
+    return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--phones", type=int, default=300)
-    add_setup_arguments(parser)
-    args = parser.parse_args()
-    setup = setup_from(args)
-    print({"setup": setup.describe(), **asyncio.run(burst(setup, args.phones))})
+def entries(database_url: str) -> tuple[int, bool]:
+    """The floor requests waiting on the open topic, and whether their places are dense."""
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT participant_id, position FROM floor_requests WHERE status = 'waiting'")
+        ).all()
+    engine.dispose()
+    positions = sorted(position for _, position in rows)
+    people = {participant for participant, _ in rows}
+    dense = positions == list(range(positions[0], positions[0] + len(rows))) if rows else False
+    return len(rows), dense and len(people) == len(rows)
 
 
-if __name__ == "__main__":
-    main()
+def measure(
+    server: Running, database: str, database_url: str, phones: int, sockets: int
+) -> BurstFigures:
+    console = facilitator(server)
+    speaker_on_the_floor(server, console)  # the speaker's request is no longer waiting
+    joined = join_phones(server, phones)
+    generator = Generator(projector_targets(server, sockets), processes=4, core=1)
+    generator.wait_open()
+    time.sleep(2)
+    before = [frames for _, frames, _ in generator.report(final=False)]
+    path = f"/e/{server.links['slug']}/floor"
+    cpu = server.cpu_seconds()
+    start = time.monotonic() + 0.2
+
+    async def everyone() -> list[list[tuple[float, int]]]:
+        spread = 1.0 / max(1, phones)
+        return await asyncio.gather(
+            *(tap(server.port, path, p, start + i * spread) for i, p in enumerate(joined))
+        )
+
+    taps = [result for phone in asyncio.run(everyone()) for result in phone]
+    burst_seconds = time.monotonic() - start
+    cpu = server.cpu_seconds() - cpu
+    time.sleep(2)
+    after = [frames for _, frames, _ in generator.report()]
+    received = sorted(a - b for a, b in zip(after, before, strict=True))
+    count, dense = entries(database_url)
+    latencies = sorted(seconds * 1000 for seconds, _ in taps)
+    per_request = cpu / len(taps)
+    return BurstFigures(
+        database,
+        phones,
+        sockets,
+        round(latencies[len(latencies) // 2], 1),
+        round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
+        dict(Counter(status for _, status in taps)),
+        count,
+        dense,
+        (received[len(received) // 2], received[-1]),
+        round(per_request * 1000, 2),
+        round(1 / per_request),
+        round(burst_seconds, 2),
+    )

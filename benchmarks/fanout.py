@@ -1,271 +1,236 @@
-"""Fan-out latency: one facilitator action reaching every open screen.
+"""Fan-out: one action reaching every open socket, Palabra beside the two references.
 
-Starts Palabra on a free port (SQLite and one process, or the database, broadcast and
-workers given), opens N projector sockets and P phone
-sockets (each phone joined and on the list), then presses "call next speaker" (or "+30 s"
-once nobody waits) and measures, for each action, the time from sending the request until
-the last socket has received the new state. Only loopback traffic, bounded in count and time.
+Each scenario: a server on core 0; N raw sockets opened by the generator on core 1; the
+server's resident memory before and after they connect (per idle socket); then actions a
+second apart, each timed from the moment its request is sent to each socket's arrival of
+the state it made (the last frame stamped with its version). Reported per delivery: p50,
+p95, p99, max, the share delivered, the action's own HTTP time, and the CPU the server and
+the generator used meanwhile (which of them limited the figure).
 
-    .venv/bin/python -m benchmarks.fanout --projectors 50 --phones 300 --actions 20
-    .venv/bin/python -m benchmarks.fanout --postgres postgresql+psycopg://postgres@127.0.0.1/test \
-        --broadcast redis://127.0.0.1:6379/0 --workers 2
+Palabra's scenarios: projectors; phones watching the room (joined, not on the list); and
+300 phones on the list with the rest watching, the facilitator pressing "call next". The
+projectors' and watchers' action is "+30 s" with a speaker on the floor, so every view
+changes. The references broadcast one message of the same size to every socket.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from websockets.asyncio.client import ClientConnection, connect
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.generator import Generator, Target
+from benchmarks.servers import FACILITATOR, PASSWORD, Running
+
 HTMX = {"HX-Request": "true"}
-FACILITATOR, PASSWORD = "bench", "a benchmark's passphrase"
+SETTLE_SECONDS = 2.0  # after sockets open (snapshots), and after the last action
+GENERATOR_PROCESSES = 4
+STAMP = re.compile(r'data-version="(\d+)"')
 
 
-@dataclass(frozen=True)
-class Setup:
-    """Where the server under measure keeps its state, and how many processes serve."""
+@dataclass
+class Figures:
+    """One scenario's measurements; times in milliseconds."""
 
-    postgres: str | None = None  # a PostgreSQL server's URL; a fresh database is made on it
-    broadcast: str = "memory://"
-    workers: int = 1
+    name: str
+    sockets: int
+    actions: int
+    p50: float
+    p95: float
+    p99: float
+    max: float
+    delivered: float  # share of (socket, action) pairs that received the action's state
+    http_ms: float  # median time of the action's own request
+    rss_kib_per_socket: float
+    server_cpu: float  # share of one core over the actions
+    generator_cpu: float  # share of one core, all generator processes together
 
-    def describe(self) -> str:
-        database = "PostgreSQL" if self.postgres else "SQLite"
-        broadcast = "Redis" if self.broadcast.startswith("redis") else "memory"
-        return f"{database}, {broadcast} broadcast, {self.workers} worker(s)"
-
-
-def add_setup_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--postgres", help="a PostgreSQL server URL (default: SQLite)")
-    parser.add_argument("--broadcast", default="memory://", help="PALABRA_BROADCAST_URL")
-    parser.add_argument("--workers", type=int, default=1)
-
-
-def setup_from(args: argparse.Namespace) -> Setup:
-    return Setup(postgres=args.postgres, broadcast=args.broadcast, workers=args.workers)
-
-
-@contextmanager
-def database(setup: Setup, workdir: str) -> Iterator[str]:
-    """The URL of an empty database for one run, dropped afterwards on PostgreSQL."""
-    if setup.postgres is None:
-        yield f"sqlite:///{workdir}/palabra.db"
-        return
-    server = make_url(setup.postgres)
-    name = f"palabra_bench_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    @property
+    def limited_by(self) -> str:
+        if self.server_cpu >= 0.85:
+            return "server CPU"
+        if self.generator_cpu >= 0.85:
+            return "generator CPU"
+        return "neither saturated: waits (for a CPU shared with other work, or in the path)"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def percentile(ordered: list[float], share: float) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def start_server(
-    port: int, database_url: str, setup: Setup
-) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    env = dict(
-        os.environ,
-        PALABRA_DATABASE_URL=database_url,
-        PALABRA_BROADCAST_URL=setup.broadcast,
-        PALABRA_SECRET_KEY="benchmark-secret-key-0123456789abcdef",
-        PALABRA_PORT=str(port),
-        PALABRA_ENV="test",
-        # All the benchmark's phones come from one address.
-        PALABRA_RATE_JOIN_PER_ADDRESS="100000/minute",
-        PALABRA_RATE_FLOOR_PER_ADDRESS="100000/minute",
+def measure(
+    name: str,
+    server: Running,
+    targets: list[Target],
+    act: Callable[[int], tuple[int, float]],
+    actions: int,
+    settle: float = SETTLE_SECONDS,
+) -> Figures:
+    """Open ``targets``, then ``act(i)`` (the version it made, its HTTP seconds) once a second;
+    ``settle`` seconds are given to the snapshots, and to the last action's deliveries."""
+    before = server.rss_bytes()
+    generator = Generator(targets, processes=GENERATOR_PROCESSES, core=1)
+    generator.wait_open()
+    time.sleep(settle)
+    idle = (server.rss_bytes() - before) / len(targets) / 1024
+    server_cpu, generator_cpu, wall = (
+        server.cpu_seconds(),
+        generator.cpu_seconds(),
+        time.monotonic(),
     )
-    create = ["facilitator", "create", FACILITATOR, "--name", "Benchmark", "--password-stdin"]
-    subprocess.run(
-        [sys.executable, "-m", "app", *create],
-        cwd=ROOT,
-        env=env,
-        input=PASSWORD + "\n",
-        text=True,
-        check=True,
-        capture_output=True,
+    sent: list[tuple[int, float]] = []
+    http: list[float] = []
+    for i in range(actions):
+        started = time.monotonic()
+        version, seconds = act(i)
+        sent.append((version, started))
+        http.append(seconds)
+        time.sleep(max(0.0, started + 1.0 - time.monotonic()))
+    time.sleep(settle)
+    wall = time.monotonic() - wall
+    server_cpu = (server.cpu_seconds() - server_cpu) / wall
+    generator_cpu = (generator.cpu_seconds() - generator_cpu) / wall
+    report = generator.report()
+    delays = [
+        (last[version] - started) * 1000
+        for version, started in sent
+        for last, _, _ in report
+        if version in last
+    ]
+    ordered = sorted(delays) or [float("nan")]
+    return Figures(
+        name,
+        len(targets),
+        actions,
+        round(percentile(ordered, 0.50), 1),
+        round(percentile(ordered, 0.95), 1),
+        round(percentile(ordered, 0.99), 1),
+        round(ordered[-1], 1),
+        len(delays) / (len(targets) * actions),
+        round(statistics.median(http) * 1000, 1),
+        round(idle, 1),
+        round(server_cpu, 2),
+        round(generator_cpu, 2),
     )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app", "run", "--workers", str(setup.workers)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert server.stdout is not None
-    printed = ""
-    while "Join code" not in printed:
-        line = server.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the server stopped:\n{printed}")
-        printed += line
-    # Keep reading the server's log so that a full pipe never blocks it.
-    threading.Thread(target=server.stdout.read, daemon=True).start()
-    links = {
-        "facilitator": re.search(r"Facilitator console: \S+(/f/\S+)", printed)[1],  # type: ignore[index]
-        "projector": re.search(r"Projector: +\S+?(/projector/\S+)", printed)[1],  # type: ignore[index]
-        "code": re.search(r"Join code: +(\S+)", printed)[1],  # type: ignore[index]
-    }
-    return server, links
 
 
-async def with_token(client: httpx.AsyncClient) -> httpx.AsyncClient:
+def reference_act(server: Running, method: str) -> Callable[[int], tuple[int, float]]:
+    client = httpx.Client(base_url=server.base, timeout=120)
+
+    def act(i: int) -> tuple[int, float]:
+        version = 1_000 + i
+        started = time.monotonic()
+        client.request(method, f"/act?version={version}").raise_for_status()
+        return version, time.monotonic() - started
+
+    return act
+
+
+def reference_targets(server: Running, path: str, count: int, deflate: bool) -> list[Target]:
+    return [Target("127.0.0.1", server.port, path, deflate=deflate) for _ in range(count)]
+
+
+# Palabra: the facilitator's browser and the phones, through HTTP as the screens do.
+
+
+def with_token(client: httpx.Client) -> httpx.Client:
     """Open a page first, as a browser does, and send its anti-forgery token from then on."""
-    await client.get("/")
+    client.get("/")
     client.headers["X-CSRF-Token"] = client.cookies["palabra_csrf"]
     return client
 
 
-async def signed_in(client: httpx.AsyncClient) -> httpx.AsyncClient:
-    await with_token(client)
-    response = await client.post("/login", data={"username": FACILITATOR, "password": PASSWORD})
+def facilitator(server: Running) -> httpx.Client:
+    client = with_token(httpx.Client(base_url=server.base, headers=HTMX, timeout=120))
+    response = client.post("/login", data={"username": FACILITATOR, "password": PASSWORD})
     assert response.status_code == 303, response.text
     # A facilitator's token is bound to the session: take the new one from a page.
-    page = (await client.get("/f")).text
+    page = client.get("/f").text
     client.headers["X-CSRF-Token"] = page.split('"X-CSRF-Token": "', 1)[1].split('"', 1)[0]
     return client
 
 
-async def wait_until_up(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(200):
-            try:
-                if (await client.get("/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.05)
-    raise RuntimeError("the server did not answer /healthz")
-
-
-async def drain_until(socket: ClientConnection, marker: str) -> float:
-    while marker not in str(await socket.recv()):
-        pass
-    return time.perf_counter()
-
-
-async def run(setup: Setup, projectors: int, phones: int, actions: int) -> dict[str, object]:
-    port = free_port()
-    base, ws = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as workdir, database(setup, workdir) as url:
-        server, links = start_server(port, url, setup)
-        try:
-            await wait_until_up(base)
-            return await measure(base, ws, links, projectors, phones, actions)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-
-
-async def measure(
-    base: str, ws: str, links: dict[str, str], projectors: int, phones: int, actions: int
-) -> dict[str, object]:
-    limits = httpx.Limits(max_connections=50)
-    facilitator = await signed_in(httpx.AsyncClient(base_url=base, headers=HTMX))
-    slug = links["facilitator"].split("/")[2]
-    await facilitator.post(f"/f/{slug}/topics/next")
-
-    phone_cookies = []
-    async with httpx.AsyncClient(base_url=base, limits=limits) as anonymous:
-        for i in range(phones):
-            anonymous.cookies.clear()
-            await with_token(anonymous)
-            await anonymous.post("/join", data={"code": links["code"], "name": f"Phone {i}"})
-            await anonymous.post(f"/e/{slug}/floor", data={"kind": "intervention"})
-            phone_cookies.append("; ".join(f"{k}={v}" for k, v in anonymous.cookies.items()))
-
-    sockets = [
-        await connect(
-            ws + links["projector"].replace("/projector/", "/ws/projector/"), compression=None
-        )
-        for _ in range(projectors)
-    ] + [
-        await connect(
-            f"{ws}/ws/participant/{slug}",
-            compression=None,
-            additional_headers={"Cookie": cookie},
-            max_size=None,
-        )
-        for cookie in phone_cookies
-    ]
-    for s in sockets:
-        await s.recv()  # the snapshot
-    latencies = []
-    for i in range(actions):
-        # Call the next phone while anyone waits; then give the speaker more time.
-        path = f"/f/{slug}/floor/next" if i < phones else f"/f/{slug}/timer/add"
-        version, seen = await console_state(facilitator, slug, path)
-        marker = f'data-version="{version + 1}"'
-        started = time.perf_counter()
-        waiters = [asyncio.create_task(drain_until(s, marker)) for s in sockets]
-        response = await facilitator.post(path, data=seen)
-        response.raise_for_status()
-        arrivals = await asyncio.wait_for(asyncio.gather(*waiters), timeout=30)
-        latencies.append(max(arrivals) - started)
-    for s in sockets:
-        await s.close()
-    await facilitator.aclose()
-    ordered = sorted(latencies)
-    return {
-        "sockets": len(sockets),
-        "actions": actions,
-        "median_ms": round(statistics.median(ordered) * 1000, 1),
-        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1),
-        "max_ms": round(ordered[-1] * 1000, 1),
-    }
-
-
-async def console_state(
-    client: httpx.AsyncClient, slug: str, action: str
-) -> tuple[int, dict[str, str]]:
-    """The console's version, and what its form for ``action`` says the action depends on."""
-    html = (await client.get(f"/f/{slug}")).text
-    version = int(re.search(r'id="fac-floor" class="floor" data-version="(\d+)"', html)[1])  # type: ignore[index]
+def console_form(client: httpx.Client, slug: str, action: str) -> dict[str, str]:
+    """What the console's form for ``action`` says the action depends on."""
+    html = client.get(f"/f/{slug}").text
     form = re.search(rf'action="{re.escape(action)}">(.*?)</form>', html, re.S)
     hidden = r'<input type="hidden" name="([^"]+)" value="([^"]*)">'
-    return version, dict(re.findall(hidden, form[1])) if form else {}
+    return dict(re.findall(hidden, form[1])) if form else {}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--projectors", type=int, default=20)
-    parser.add_argument("--phones", type=int, default=200)
-    parser.add_argument("--actions", type=int, default=20)
-    add_setup_arguments(parser)
-    args = parser.parse_args()
-    setup = setup_from(args)
-    result = asyncio.run(run(setup, args.projectors, args.phones, args.actions))
-    print({"setup": setup.describe(), **result})
+def console_post(client: httpx.Client, slug: str, action: str) -> httpx.Response:
+    return client.post(action, data=console_form(client, slug, action))
 
 
-if __name__ == "__main__":
-    main()
+def timed_console_post(client: httpx.Client, slug: str, action: str) -> tuple[int, float]:
+    """The version the action made (the newest stamp of its answer), and its HTTP seconds;
+    the console is read for the form first, outside the time."""
+    data = console_form(client, slug, action)
+    started = time.monotonic()
+    response = client.post(action, data=data)
+    seconds = time.monotonic() - started
+    response.raise_for_status()
+    return max(int(v) for v in STAMP.findall(response.text)), seconds
+
+
+def join_phones(server: Running, count: int) -> list[dict[str, str]]:
+    """``count`` joined phones: for each, its cookies and anti-forgery token."""
+
+    async def join_all() -> list[dict[str, str]]:
+        gate = asyncio.Semaphore(8)
+
+        async def join(i: int) -> dict[str, str]:
+            async with gate, httpx.AsyncClient(base_url=server.base, timeout=120) as client:
+                await client.get("/")
+                token = client.cookies["palabra_csrf"]
+                data = {"code": server.links["code"], "name": f"Phone {i}"}
+                response = await client.post("/join", data=data, headers={"X-CSRF-Token": token})
+                assert response.status_code == 303, response.text
+                cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+                return {"Cookie": cookie, "X-CSRF-Token": token}
+
+        return await asyncio.gather(*(join(i) for i in range(count)))
+
+    return asyncio.run(join_all())
+
+
+def ask_for_the_floor(server: Running, phones: list[dict[str, str]]) -> None:
+    slug = server.links["slug"]
+    with httpx.Client(base_url=server.base, headers=HTMX, timeout=120) as client:
+        for phone in phones:
+            response = client.post(f"/e/{slug}/floor", data={"kind": "intervention"}, headers=phone)
+            response.raise_for_status()
+
+
+def projector_targets(server: Running, count: int) -> list[Target]:
+    path = server.links["projector"].replace("/projector/", "/ws/projector/")
+    return [Target("127.0.0.1", server.port, path) for _ in range(count)]
+
+
+def phone_targets(server: Running, phones: list[dict[str, str]]) -> list[Target]:
+    path = f"/ws/participant/{server.links['slug']}"
+    return [Target("127.0.0.1", server.port, path, (("Cookie", p["Cookie"]),)) for p in phones]
+
+
+def speaker_on_the_floor(server: Running, console: httpx.Client) -> None:
+    """A topic open and a speaker called: "+30 s" then changes every view."""
+    slug = server.links["slug"]
+    console_post(console, slug, f"/f/{slug}/topics/next").raise_for_status()
+    [speaker] = join_phones(server, 1)
+    ask_for_the_floor(server, [speaker])
+    console_post(console, slug, f"/f/{slug}/floor/next").raise_for_status()
+
+
+def add_time(server: Running, console: httpx.Client) -> Callable[[int], tuple[int, float]]:
+    slug = server.links["slug"]
+    return lambda _: timed_console_post(console, slug, f"/f/{slug}/timer/add")
+
+
+def call_next(server: Running, console: httpx.Client) -> Callable[[int], tuple[int, float]]:
+    slug = server.links["slug"]
+    return lambda _: timed_console_post(console, slug, f"/f/{slug}/floor/next")

@@ -22,6 +22,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import ConnectionError, RedisError
 
+from app import metrics
+
 log = logging.getLogger(__name__)
 
 DEFAULT_CHANNEL = "palabra:changes"
@@ -37,6 +39,7 @@ BroadcastState = Literal["memory", "connecting", "connected", "disconnected"]
 class Change:
     event_id: int
     version: int
+    committed_at: float = 0.0  # time.time() of the commit: the fan-out's delay counts from it
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,9 @@ class RedisBroadcast:
         The commit stands either way, and the resync that follows a reconnection draws the
         screens again.
         """
-        message = json.dumps({"event_id": change.event_id, "version": change.version})
+        message = json.dumps(
+            {"event_id": change.event_id, "version": change.version, "at": change.committed_at}
+        )
         try:
             await self._publisher.publish(self.channel, message)
         except (RedisError, OSError) as error:
@@ -152,6 +157,7 @@ class RedisBroadcast:
         if confirmation is None or confirmation["type"] != "subscribe":
             raise ConnectionError("Redis did not confirm the subscription")
         if self._down_since is not None:
+            metrics.broadcast_reconnects.inc()
             log.info(
                 "connected to Redis again after %.1f s; drawing every open screen again",
                 time.monotonic() - self._down_since,
@@ -175,7 +181,7 @@ class RedisBroadcast:
             return None
         try:
             data = json.loads(message["data"])
-            return Change(int(data["event_id"]), int(data["version"]))
+            return Change(int(data["event_id"]), int(data["version"]), float(data.get("at", 0.0)))
         except (ValueError, KeyError, TypeError):
             log.warning("ignoring a malformed message on %s: %.100r", self.channel, message["data"])
             return None

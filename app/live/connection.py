@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 from starlette.websockets import WebSocket
 
+from app.metrics import Fanout
+
 # A page asks every second whether its socket still reaches the server (static/js/palabra.js);
 # the answer is sent at once, ahead of any region, and is no change: nothing is read for it.
 HEARTBEAT = "ping"
@@ -80,6 +82,8 @@ class Connection:
     # number of questions asked meanwhile, so a page that asks too often holds up nobody).
     _asked: bool = False
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
+    # Changes' deliveries waiting for this socket's next batch, oldest first (metrics).
+    _fanouts: list[Fanout] = field(default_factory=list)
 
     @property
     def backlog(self) -> int:
@@ -131,6 +135,17 @@ class Connection:
         self._pending[slot] = None
         self._ready.set()
 
+    def track(self, fanout: Fanout) -> None:
+        """``fanout`` is delivered here once the next batch is sent."""
+        fanout.reached()
+        self._fanouts.append(fanout)
+
+    def release(self) -> None:
+        """The socket closed: no delivery waits for it any more."""
+        for fanout in self._fanouts:
+            fanout.sent()
+        self._fanouts = []
+
     def heartbeat(self) -> None:
         """The page asked whether its socket is alive: the pump answers ``HEARTBEAT_ANSWER``."""
         self._asked = True
@@ -155,6 +170,7 @@ class Connection:
             self._pending = {}
             if not batch:
                 continue
+            delivering = len(self._fanouts)
             # Counted as shown once taken, before any await: an offer of the same content
             # while this batch is on its way must not be dropped for an older one.
             version = max(due_version for _, due_version, _ in batch)
@@ -163,3 +179,6 @@ class Connection:
             await self.websocket.send_text(clock(version))
             for _, _, fragment in batch:
                 await self.websocket.send_text(fragment.text)
+            delivered, self._fanouts = self._fanouts[:delivering], self._fanouts[delivering:]
+            for fanout in delivered:
+                fanout.sent()

@@ -11,7 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from app.i18n import DEFAULT_LOCALE, LANGUAGES
+from app.i18n import LANGUAGES
 from app.services import events, floor
 from app.services.clock import epoch_ms, utcnow
 from app.services.screens import MyTurn, Room
@@ -123,15 +123,19 @@ def joined(frame: Frame) -> str:
     return "".join(frame.values())
 
 
+# partials/_clock.html as a batch carries it, filled in by a format string: it is made for
+# every socket and batch, where Jinja would cost more than the send (benchmarks/RESULTS.md).
+CLOCK = (
+    '<div id="server-clock" hidden data-server-now="{}" data-version="{}" hx-swap-oob="true"></div>'
+)
+
+
 def clock(version: int) -> str:
     """The server's time as a batch leaves, and the version of the state the batch completes.
 
     The one piece made per send: a few bytes, while the frames behind it are shared.
     """
-    now = epoch_ms(utcnow())
-    return render(
-        "partials/_clock.html", locale=DEFAULT_LOCALE, oob=True, server_now_ms=now, version=version
-    )
+    return CLOCK.format(epoch_ms(utcnow()), version)
 
 
 def _regions(regions: dict[str, str], locale: str, **context: object) -> Frame:

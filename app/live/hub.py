@@ -15,12 +15,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import anyio.to_thread
 
+from app import metrics
 from app.db import Database
 from app.live import frames
 from app.live.broadcast import Broadcast, Change, Resync
@@ -57,6 +59,8 @@ class Hub:
         self._connections: dict[int, set[Connection]] = defaultdict(set)
         self._screens: dict[str, set[Connection]] = defaultdict(set)
         self._changed: set[int] = set()
+        # The earliest commit (time.time()) among the changes pending per event.
+        self._committed_at: dict[int, float] = {}
         # Events whose consoles are to be told that a phone or projector came or went.
         self._presence_changed: set[int] = set()
         self._newcomers: dict[int, set[Connection]] = defaultdict(set)
@@ -90,7 +94,7 @@ class Hub:
         """Called after a commit, from whichever thread committed."""
         if self._loop is None or self._loop.is_closed():
             return
-        change = Change(event_id, version)
+        change = Change(event_id, version, time.time())
         sending = asyncio.run_coroutine_threadsafe(self.broadcast.publish(change), self._loop)
         self._publishing.add(sending)
         sending.add_done_callback(self._publishing.discard)
@@ -98,6 +102,7 @@ class Hub:
     def connect(self, connection: Connection) -> None:
         """Register a socket; its snapshot follows as soon as the room is read."""
         self._connections[connection.event_id].add(connection)
+        metrics.sockets.labels(connection.view).inc()
         if connection.screen is not None:
             self._screens[connection.screen].add(connection)
         self._newcomers[connection.event_id].add(connection)
@@ -106,8 +111,10 @@ class Hub:
 
     def disconnect(self, connection: Connection) -> None:
         sockets = self._connections.get(connection.event_id)
-        if sockets is not None:
-            sockets.discard(connection)
+        if sockets is not None and connection in sockets:
+            sockets.remove(connection)
+            metrics.sockets.labels(connection.view).dec()
+            connection.release()
             if not sockets:
                 del self._connections[connection.event_id]
         self._newcomers.get(connection.event_id, set()).discard(connection)
@@ -174,6 +181,8 @@ class Hub:
                 changed = list(self._connections)
             elif change.event_id in self._connections:
                 changed = [change.event_id]
+                earliest = self._committed_at.get(change.event_id, change.committed_at)
+                self._committed_at[change.event_id] = min(earliest, change.committed_at)
             else:
                 continue
             for event_id in changed:
@@ -195,6 +204,7 @@ class Hub:
             ):
                 changed = event_id in self._changed
                 self._changed.discard(event_id)
+                committed_at = self._committed_at.pop(event_id, None) if changed else None
                 newcomers = self._newcomers.pop(event_id, set())
                 sockets = self._connections.get(event_id, set())
                 if event_id in self._presence_changed:
@@ -217,7 +227,8 @@ class Hub:
                     continue
                 failures = 0
                 still_open = self._connections.get(event_id, set())
-                self._deliver([c for c in targets if c in still_open], rendered)
+                fanout = metrics.Fanout(committed_at) if committed_at else None
+                self._deliver([c for c in targets if c in still_open], rendered, fanout)
         finally:
             del self._refreshing[event_id]
 
@@ -237,11 +248,13 @@ class Hub:
             FACILITATOR: signed_in,
         }
         rendered = Rendered(room.version, credentials)
+        renders = 0
         for c in sockets:
             view_key = (c.view, c.locale)
             if view_key not in rendered.views:
                 frame = self._render_view(room, c.view, c.locale, presence)
                 rendered.views[view_key] = {r: Fragment.of(text) for r, text in frame.items()}
+                renders += len(frame)
             if c.view == PARTICIPANT:
                 mine = c.participant_id if c.participant_id in room.latest_requests else None
                 key = (mine or NOBODY, c.locale)
@@ -249,6 +262,8 @@ class Hub:
                     turn = screens.my_turn(room=room, participant_id=mine)
                     text = frames.my_turn(turn, slug=room.event.slug, locale=c.locale)
                     rendered.personal[key] = Fragment.of(text)
+                    renders += 1
+        metrics.renders_per_change.observe(renders)
         return rendered
 
     def _render_view(
@@ -262,8 +277,14 @@ class Hub:
             )
         return frames.participant_room(room, locale=locale)
 
-    def _deliver(self, sockets: list[Connection], rendered: Rendered) -> None:
-        """Offer each socket the shared text of its view, and a phone its own turn."""
+    def _deliver(
+        self, sockets: list[Connection], rendered: Rendered, fanout: metrics.Fanout | None
+    ) -> None:
+        """Offer each socket the shared text of its view, and a phone its own turn.
+
+        ``fanout`` (for a change, not a snapshot) waits for every socket given something to
+        send: its delay is observed when the last one has sent it.
+        """
         for c in sockets:
             if c.credential not in rendered.credentials[c.view]:
                 # Its link was renewed, or sessions were ended: it may not see any more.
@@ -278,3 +299,5 @@ class Hub:
                 personal = rendered.personal.get((c.participant_id or NOBODY, c.locale))
                 mine = personal or rendered.personal[(NOBODY, c.locale)]
                 c.offer(frames.MY_TURN, rendered.version, mine)
+            if fanout is not None and c.backlog:
+                c.track(fanout)
