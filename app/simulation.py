@@ -6,8 +6,9 @@ floor choosing guiding questions and a kind of turn, are called in order, someti
 their clock, and write their summaries in Spanish, Portuguese, English or French; on two
 topics the facilitator adds a speaker from the room (no phone) and writes the record's
 summary of their turn. After each topic a rapporteur tags its turns by what they said: good
-practices, commitments (some with a Global Refugee Forum pledge), groups in focus. The clock is simulated: the days are 16 and 17 May 2024, whatever the time
-now. What is played is decided by a seeded random generator, so two runs give one report.
+practices, commitments (some with a Global Refugee Forum pledge), groups in focus. The clock
+is simulated: the days are 16 and 17 May 2024, whatever the time now. What is played is
+decided by a seeded random generator, so two runs give one report.
 
 ``python -m app.simulation [--out DIR] [--language LANG]`` plays the day on a new SQLite
 database in DIR (default ``var/report``) and writes DIR/report.html and DIR/report.pdf.
