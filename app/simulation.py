@@ -5,8 +5,10 @@ Every topic of the five segments is opened in turn; people of every actor type a
 floor choosing guiding questions and a kind of turn, are called in order, sometimes pause
 their clock, and write their summaries in Spanish, Portuguese, English or French; on two
 topics the facilitator adds a speaker from the room (no phone) and writes the record's
-summary of their turn. The clock is simulated: the days are 16 and 17 May 2024, whatever the time
-now. What is played is decided by a seeded random generator, so two runs give one report.
+summary of their turn. After each topic a rapporteur tags its turns by what they said: good
+practices, commitments (some with a Global Refugee Forum pledge), groups in focus. The clock
+is simulated: the days are 16 and 17 May 2024, whatever the time now. What is played is
+decided by a seeded random generator, so two runs give one report.
 
 ``python -m app.simulation [--out DIR] [--language LANG]`` plays the day on a new SQLite
 database in DIR (default ``var/report``) and writes DIR/report.html and DIR/report.pdf.
@@ -30,7 +32,18 @@ from app.db import Database
 from app.migrate import upgrade
 from app.models import Event, FloorRequest, Participant, Topic, TurnKind
 from app.routes.report import printable
-from app.services import agenda, audit, floor, participants, record, report, screens, timer, turns
+from app.services import (
+    agenda,
+    audit,
+    floor,
+    participants,
+    record,
+    record_tags,
+    report,
+    screens,
+    timer,
+    turns,
+)
 from app.services.agenda_file import read_agenda
 
 BUNDLED_AGENDA = ROOT / "app" / "agendas" / "cartagena40-brasilia-2024.toml"
@@ -39,8 +52,10 @@ DAY_TWO = datetime(2024, 5, 17, 12, 0, tzinfo=UTC)
 # Segments from this number on are played on the second day.
 SECOND_DAY_FROM = 4
 SEED = 40
-# The facilitator's username, as the record's summaries and the audit log name them.
+# The facilitator's username, as the record's summaries and the audit log name them; the
+# rapporteur's (an account of the rapporteur's role), who tags the record.
 FACILITATOR = "facilitator"
+RAPPORTEUR = "rapporteur"
 
 
 @dataclass(frozen=True)
@@ -121,47 +136,154 @@ FROM_THE_ROOM = {
     4: Person("Samuel Baptiste", "", "refugee_led_organisation", "República Dominicana", "fr"),
 }
 
+
+@dataclass(frozen=True)
+class Said:
+    """A summary a speaker writes, and what the rapporteur notes of such a turn: the good
+    practice it presented (title, description), the commitment it offered (what, the Global
+    Refugee Forum pledge's reference or ""), the keys of the groups in focus it addressed."""
+
+    text: str
+    practice: tuple[str, str] | None = None
+    commitment: tuple[str, str] | None = None
+    groups: tuple[str, ...] = ()
+
+
 SUMMARIES = {
     "es": (
-        "Presentamos el programa municipal de acogida que articula salud, educación y empleo en un solo punto de atención.\n\nPedimos que el plan de acción incluya financiamiento estable para los gobiernos locales.",
-        "Los procesos de regularización deben ser gratuitos y rápidos; sin documentos no hay acceso a servicios ni a empleo formal.",
-        "Compartimos la experiencia de mesas de diálogo con comunidades de acogida para prevenir la xenofobia en los barrios.",
-        "Solicitamos datos desagregados por género y edad para diseñar políticas que lleguen a niñas, niños y adolescentes.",
-        "El acceso al crédito sigue cerrado para las personas refugiadas: los bancos no reconocen sus documentos de identidad.",
-        "Proponemos un fondo regional de respuesta que combine recursos de los Estados y de la banca de desarrollo.",
-        "Las organizaciones lideradas por personas refugiadas deben participar en el diseño, no solo en la consulta.",
-        "Recordamos que la protección internacional es un derecho y que las fronteras no pueden cerrarse a quien la solicita.",
+        Said(
+            "Presentamos el programa municipal de acogida que articula salud, educación y empleo en un solo punto de atención.\n\nPedimos que el plan de acción incluya financiamiento estable para los gobiernos locales.",
+            practice=(
+                "Programa municipal de acogida",
+                "Salud, educación y empleo en un solo punto de atención.",
+            ),
+        ),
+        Said(
+            "Los procesos de regularización deben ser gratuitos y rápidos; sin documentos no hay acceso a servicios ni a empleo formal."
+        ),
+        Said(
+            "Compartimos la experiencia de mesas de diálogo con comunidades de acogida para prevenir la xenofobia en los barrios.",
+            practice=(
+                "Mesas de diálogo con las comunidades de acogida",
+                "Prevención de la xenofobia en los barrios.",
+            ),
+        ),
+        Said(
+            "Solicitamos datos desagregados por género y edad para diseñar políticas que lleguen a niñas, niños y adolescentes.",
+            groups=("children", "women"),
+        ),
+        Said(
+            "El acceso al crédito sigue cerrado para las personas refugiadas: los bancos no reconocen sus documentos de identidad."
+        ),
+        Said(
+            "Proponemos un fondo regional de respuesta que combine recursos de los Estados y de la banca de desarrollo.",
+            commitment=(
+                "Promover un fondo regional de respuesta con recursos de los Estados y de la banca de desarrollo.",
+                "",
+            ),
+        ),
+        Said(
+            "Las organizaciones lideradas por personas refugiadas deben participar en el diseño, no solo en la consulta."
+        ),
+        Said(
+            "Recordamos que la protección internacional es un derecho y que las fronteras no pueden cerrarse a quien la solicita."
+        ),
     ),
     "pt": (
-        "A Operação Acolhida mostrou que a interiorização voluntária funciona quando há emprego esperando a família no destino.",
-        "Precisamos de validação rápida de diplomas: médicos e professores refugiados trabalham hoje fora da sua área.",
-        "Os municípios de fronteira estão sobrecarregados; pedimos cofinanciamento federal e internacional.",
-        "Apresentamos um programa de microcrédito com garantia solidária que já atendeu mil famílias.",
-        "A saúde mental precisa estar na atenção primária, com intérpretes e atendimento culturalmente adequado.",
-        "Propomos que o plano de ação reconheça as mulheres refugiadas como lideranças comunitárias.",
+        Said(
+            "A Operação Acolhida mostrou que a interiorização voluntária funciona quando há emprego esperando a família no destino.",
+            practice=(
+                "Interiorização voluntária da Operação Acolhida",
+                "Famílias interiorizadas com emprego à espera no destino.",
+            ),
+        ),
+        Said(
+            "Precisamos de validação rápida de diplomas: médicos e professores refugiados trabalham hoje fora da sua área."
+        ),
+        Said(
+            "Os municípios de fronteira estão sobrecarregados; pedimos cofinanciamento federal e internacional."
+        ),
+        Said(
+            "Apresentamos um programa de microcrédito com garantia solidária que já atendeu mil famílias.",
+            practice=("Microcrédito com garantia solidária", "Mil famílias atendidas."),
+            commitment=(
+                "Ampliar o programa de microcrédito a mais duas mil famílias até 2026.",
+                "GRF-02187",
+            ),
+        ),
+        Said(
+            "A saúde mental precisa estar na atenção primária, com intérpretes e atendimento culturalmente adequado."
+        ),
+        Said(
+            "Propomos que o plano de ação reconheça as mulheres refugiadas como lideranças comunitárias.",
+            groups=("women",),
+        ),
     ),
     "en": (
-        "Caribbean states need technical support to build asylum systems; our capacity is small and arrivals by sea are growing.",
-        "We presented a corporate hiring pledge: three hundred refugees employed across the region by next year.",
-        "Research shows that inclusion in national education systems costs less than parallel schools and works better.",
-        "We ask for a regional mechanism to share data on disappearances along the migratory routes.",
-        "Climate displacement must be part of the plan of action; hurricanes already force people to move every season.",
-        "Access to bank accounts is the first step to self-reliance; digital identity can open it.",
+        Said(
+            "Caribbean states need technical support to build asylum systems; our capacity is small and arrivals by sea are growing."
+        ),
+        Said(
+            "We presented a corporate hiring pledge: three hundred refugees employed across the region by next year.",
+            commitment=(
+                "Employ three hundred refugees across the region by next year.",
+                "GRF-00732",
+            ),
+        ),
+        Said(
+            "Research shows that inclusion in national education systems costs less than parallel schools and works better.",
+            practice=(
+                "Inclusion in national education systems",
+                "Costs less than parallel schools and works better.",
+            ),
+            groups=("children",),
+        ),
+        Said(
+            "We ask for a regional mechanism to share data on disappearances along the migratory routes."
+        ),
+        Said(
+            "Climate displacement must be part of the plan of action; hurricanes already force people to move every season."
+        ),
+        Said(
+            "Access to bank accounts is the first step to self-reliance; digital identity can open it."
+        ),
     ),
     "fr": (
-        "Les personnes haïtiennes rencontrent encore des obstacles pour obtenir un statut ; nous demandons des voies légales durables.",
-        "Nous avons présenté un programme d'apprentissage du espagnol et du portugais pour les familles francophones et créolophones.",
-        "Le financement doit suivre les engagements : nous proposons des prêts concessionnels pour les pays d'accueil.",
-        "Les enfants non accompagnés ont besoin d'une prise en charge spécialisée dès la frontière.",
-        "La cohésion sociale se construit dans les écoles et les quartiers, avec les associations locales.",
-        "Nous appelons à reconnaître les diplômes et les compétences des personnes réfugiées dans toute la région.",
+        Said(
+            "Les personnes haïtiennes rencontrent encore des obstacles pour obtenir un statut ; nous demandons des voies légales durables.",
+            groups=("afro_descendant",),
+        ),
+        Said(
+            "Nous avons présenté un programme d'apprentissage de l'espagnol et du portugais pour les familles francophones et créolophones.",
+            practice=(
+                "Apprentissage de l'espagnol et du portugais",
+                "Pour les familles francophones et créolophones.",
+            ),
+        ),
+        Said(
+            "Le financement doit suivre les engagements : nous proposons des prêts concessionnels pour les pays d'accueil.",
+            commitment=("Proposer des prêts concessionnels aux pays d'accueil.", "GRF-01456"),
+        ),
+        Said(
+            "Les enfants non accompagnés ont besoin d'une prise en charge spécialisée dès la frontière.",
+            groups=("children",),
+        ),
+        Said(
+            "La cohésion sociale se construit dans les écoles et les quartiers, avec les associations locales."
+        ),
+        Said(
+            "Nous appelons à reconnaître les diplômes et les compétences des personnes réfugiées dans toute la région."
+        ),
     ),
 }
 
 # What the facilitator writes for the record of a turn given from the room.
-ROOM_SUMMARY = (
-    "Habló desde la sala sobre el acceso de las personas migrantes a la salud y a la documentación."
+ROOM_SAID = Said(
+    "Habló desde la sala sobre el acceso de las personas migrantes a la salud y a la documentación.",
+    groups=("women",),
 )
+# What was said, by the summary's text.
+SAID = {said.text: said for said in (*(s for t in SUMMARIES.values() for s in t), ROOM_SAID)}
 
 
 @dataclass
@@ -255,7 +377,7 @@ def _play_topic(
                 event=event,
                 participant=participant,
                 request_id=request.id,
-                summary=texts[day.summaries.get(person.language, 0) % len(texts)],
+                summary=texts[day.summaries.get(person.language, 0) % len(texts)].text,
                 now=clock.passes(chance.uniform(20, 90)),
             )
             day.summaries[person.language] = day.summaries.get(person.language, 0) + 1
@@ -287,14 +409,68 @@ def _speak(db: Session, day: Day, chance: random.Random, clock: Clock) -> None:
 
 
 def write_up(*, db: Session, event: Event, topic: Topic, clock: Clock) -> None:
-    """What the record's keepers write once ``topic``'s turns are given: the record's
-    summary of each turn given from the room. (The rapporteur's tags of good practices and
-    commitments, once they exist, are written here too.)"""
-    for turn in record.turns(db=db, event_id=event.id, segment_id=topic.segment_id):
-        if turn.topic_id == topic.id and turn.participant.from_the_room:
+    """What the record's keepers write once ``topic``'s turns are given: the facilitator, the
+    record's summary of each turn given from the room; the rapporteur, the tags of each turn
+    by what it said (``SAID``): the groups in focus it addressed, and a good practice or a
+    commitment the first time the segment hears it (by the speaker's country and organisation)."""
+    given = [
+        t
+        for t in record.turns(db=db, event_id=event.id, segment_id=topic.segment_id)
+        if t.topic_id == topic.id
+    ]
+    for turn in given:
+        if turn.participant.from_the_room:
             record.write_summary(
-                db=db, event=event, turn_id=turn.id, summary=ROOM_SUMMARY, now=clock.passes(30)
+                db=db, event=event, turn_id=turn.id, summary=ROOM_SAID.text, now=clock.passes(30)
             )
+    keeper = db.info.get(audit.ACTOR, audit.SYSTEM)
+    audit.act_as(db, RAPPORTEUR)
+    segment = topic.segment_id
+    practices = {
+        p.title for p in record_tags.good_practices(db=db, event_id=event.id, segment_id=segment)
+    }
+    offered = {
+        c.what for c in record_tags.commitments(db=db, event_id=event.id, segment_id=segment)
+    }
+    groups = {group.key: group.id for group in event.focus_groups}
+    for turn in given:
+        said = SAID.get(turn.summary or turn.record_summary)
+        if said is None:
+            continue
+        who = turn.participant
+        if said.practice and said.practice[0] not in practices:
+            title, description = said.practice
+            practices.add(title)
+            record_tags.add_good_practice(
+                db=db,
+                event=event,
+                turn_id=turn.id,
+                country=who.country,
+                title=title,
+                description=description,
+                now=clock.passes(40),
+            )
+        if said.commitment and said.commitment[0] not in offered:
+            what, pledge = said.commitment
+            offered.add(what)
+            record_tags.add_commitment(
+                db=db,
+                event=event,
+                turn_id=turn.id,
+                what=what,
+                by_whom=who.organisation or who.name,
+                pledge=pledge,
+                now=clock.passes(40),
+            )
+        for key in said.groups:
+            record_tags.add_focus_group(
+                db=db,
+                event=event,
+                turn_id=turn.id,
+                focus_group_id=groups[key],
+                now=clock.passes(10),
+            )
+    audit.act_as(db, keeper)
 
 
 def _open(db: Session, event: Event, topic: Topic, now: datetime) -> None:

@@ -7,15 +7,15 @@ an A4 PDF with WeasyPrint. The participants' words stay as written; the interfac
 the agenda's are in the reader's language (the templates say them). Times are aware UTC
 datetimes, durations milliseconds.
 
-Good practices and commitments are the rapporteur's tags (issue 11): the report takes them
-as lists of ``GoodPractice`` and ``Commitment`` from ``outcomes``, the one place that reads
-them.
+Good practices and commitments are the rapporteur's tags, read with ``record_tags`` (its
+``GoodPractice`` and ``Commitment``, in the agenda's order): each segment's under that
+segment, the turn they came from found with ``Report.turn``; the groups in focus a turn
+addressed are its own ``tags``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.i18n import N_, translations
 from app.models import ActorType, Event, GuidingQuestion, Segment, Topic, Turn
-from app.services import events, record
+from app.services import events, record, record_tags
 from app.services.errors import DomainError, NotFound
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
@@ -45,27 +45,6 @@ class PdfUnavailable(DomainError):
         "This server cannot make PDFs yet: the packages they need are missing"
         " (make system-packages installs them). The report prints from its page meanwhile."
     )
-
-
-@dataclass(frozen=True)
-class GoodPractice:
-    """A good practice presented in a turn, as the rapporteur tagged it."""
-
-    turn: Turn
-    country: str
-    title: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Commitment:
-    """A commitment offered in a turn: what, by whom, and the Global Refugee Forum pledge
-    it refers to ("" when none)."""
-
-    turn: Turn
-    what: str
-    by_whom: str
-    pledge: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,12 +75,15 @@ class TopicReport:
 
 @dataclass(frozen=True)
 class SegmentReport:
-    """One segment: its topics, the coverage of their questions, its balance of voices."""
+    """One segment: its topics, the coverage of their questions, its balance of voices,
+    the good practices presented and the commitments offered in it."""
 
     segment: Segment
     topics: list[TopicReport]
     coverage: list[record.QuestionCoverage]
     balance: record.Balance
+    good_practices: list[record_tags.GoodPractice]
+    commitments: list[record_tags.Commitment]
 
 
 @dataclass(frozen=True)
@@ -116,14 +98,20 @@ class Report:
     segments: list[SegmentReport]
     balance: record.Balance
     speakers: int
-    good_practices: list[GoodPractice] = field(default_factory=list)
-    commitments: list[Commitment] = field(default_factory=list)
+    good_practices: list[record_tags.GoodPractice]
+    commitments: list[record_tags.Commitment]
+    # The turns it covers by id.
+    given: dict[int, Turn]
     # Ongoing turns count up to ``made_at``; ended ones keep their recorded time.
     spoken: dict[int, int] = field(default_factory=dict)
 
     def spoken_ms(self, turn: Turn) -> int:
         """The turn's speaking time in milliseconds (pauses left out)."""
         return self.spoken[turn.id]
+
+    def turn(self, turn_id: int) -> Turn:
+        """The turn numbered ``turn_id`` (a tag's ``turn_id``) of those the report covers."""
+        return self.given[turn_id]
 
 
 def build(
@@ -144,36 +132,44 @@ def build(
         scope = next((s for s in event.segments if s.number == segment_number), None)
         if scope is None:
             raise NotFound(N_("This event has no segment {number}."), number=segment_number)
-    given = record.turns(db=db, event_id=event.id, segment_id=scope.id if scope else None)
+    scope_id = scope.id if scope else None
+    given = record.turns(db=db, event_id=event.id, segment_id=scope_id)
     segments = [scope] if scope else list(event.segments)
-    good_practices, commitments = outcomes(db=db, event=event, turns=given)
+    good_practices = record_tags.good_practices(db=db, event_id=event.id, segment_id=scope_id)
+    commitments = record_tags.commitments(db=db, event_id=event.id, segment_id=scope_id)
     return Report(
         event=event,
         made_at=now,
         scope=scope,
         actor_types=list(event.actor_types),
         segments=[
-            _segment(event, s, [t for t in given if t.segment_id == s.id], now) for s in segments
+            _segment(
+                event,
+                s,
+                [t for t in given if t.segment_id == s.id],
+                now,
+                [p for p in good_practices if p.segment_number == s.number],
+                [c for c in commitments if c.segment_number == s.number],
+            )
+            for s in segments
         ],
         balance=record.balance(actor_types=event.actor_types, turns=given, now=now),
         speakers=len({t.participant_id for t in given}),
         good_practices=good_practices,
         commitments=commitments,
+        given={t.id: t for t in given},
         spoken={t.id: t.spoken_ms if t.ended_at else record.spoken_ms(t, now=now) for t in given},
     )
 
 
-def outcomes(
-    *, db: Session, event: Event, turns: Sequence[Turn]
-) -> tuple[list[GoodPractice], list[Commitment]]:
-    """The good practices and commitments tagged on ``turns``, in the order of the turns.
-
-    None yet: the rapporteur's tags are still to come (issue 11); they are read here.
-    """
-    return [], []
-
-
-def _segment(event: Event, segment: Segment, turns: list[Turn], now: datetime) -> SegmentReport:
+def _segment(
+    event: Event,
+    segment: Segment,
+    turns: list[Turn],
+    now: datetime,
+    good_practices: list[record_tags.GoodPractice],
+    commitments: list[record_tags.Commitment],
+) -> SegmentReport:
     return SegmentReport(
         segment=segment,
         topics=[
@@ -181,6 +177,8 @@ def _segment(event: Event, segment: Segment, turns: list[Turn], now: datetime) -
         ],
         coverage=record.coverage(segment=segment, turns=turns),
         balance=record.balance(actor_types=event.actor_types, turns=turns, now=now),
+        good_practices=good_practices,
+        commitments=commitments,
     )
 
 

@@ -1,5 +1,6 @@
 """The outcome report in a real browser: the turn given is in it, under its guiding question,
-and the page passes axe-core on screen and as printed, with no console error."""
+with the good practice the record notes of it, and the page passes axe-core on screen and as
+printed, with no console error."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ def test_the_report_shows_the_turn_under_its_question_and_prints_without_the_lin
     expect(console.locator("#fac-floor .spoken")).to_contain_text(SUMMARY)
 
     console.goto(f"{devices.server.facilitator_url}/record")
+    turn = console.locator(".record-turns li").first
+    turn.get_by_text("Tag this turn").click()
+    turn.get_by_label("Short title").fill("Red de ciudades solidarias")
+    turn.get_by_role("button", name="Note the good practice").click()
+    expect(console.locator(".turn-tags").first).to_contain_text("Red de ciudades solidarias")
     console.get_by_role("link", name="Outcome report").click()
     expect(console.get_by_role("heading", level=1)).to_be_visible()
     # The phone chose the first guiding question: the turn is under it.
@@ -37,6 +43,10 @@ def test_the_report_shows_the_turn_under_its_question_and_prints_without_the_lin
     turn = console.locator(".report-segment .report-turns").first
     expect(turn).to_contain_text(SPEAKER.name)
     expect(turn).to_contain_text(SUMMARY)
+    # The segment's good practices: the one noted, with who presented it.
+    practices = console.locator(".report-segment .report-outcomes").first
+    expect(practices).to_contain_text("Red de ciudades solidarias")
+    expect(practices).to_contain_text(SPEAKER.name)
     assert_accessible(console, where="report")
     # Drawing the PDF of the whole agenda takes a few seconds on a busy machine.
     with console.expect_download(timeout=60_000) as download:

@@ -164,6 +164,9 @@ def test_the_participants_list_shows_who_came_and_how_many_turns_each_was_given(
     names = re.findall(r'<tr id="participant-\d+">\s*<td>([^<]*)</td>', page)
     assert names == ["Ana", "Bea", "Carla"]
     assert "from the room" in page
+    assert (
+        "5/16/24, 9:00:00\u202fAM" in page
+    )  # when Ana joined, UTC (a narrow space, as Babel writes it)
     response = client.get(f"/f/{day.event.slug}/participants.csv")
     assert response.text.splitlines()[0] == ",".join(PARTICIPANT_COLUMNS)
     assert [
@@ -194,7 +197,9 @@ def test_the_record_page_lists_past_topics_turns_in_order_with_summaries_and_tim
     ana, carla, bea = (page.index(f"{name} · ") for name in ("Ana", "Carla", "Bea"))
     assert health < ana < carla < housing < bea
     assert "Propuse un plan de salud." in page
-    assert "09:00:10" in page and "09:01:40" in page  # Ana's start and end, UTC
+    assert (
+        "5/16/24, 9:00:10\u202fAM\u20135/16/24, 9:01:40\u202fAM" in page
+    )  # Ana's start and end, UTC
     assert "spoke for 1:00" in page and "spoke for 0:20" in page
     assert "Microcrédito" not in page  # a segment not yet reached
     assert page.count("first time on the floor") == 3  # each spoke once
@@ -270,3 +275,10 @@ def test_the_record_page_speaks_the_readers_language(client: TestClient) -> None
     ):
         page = client.get(f"/f/{day.event.slug}/record", headers={"Accept-Language": language})
         assert heading in page.text, language
+    # Times as the reader's language writes them (UTC): Ana's turn, and when she joined.
+    spanish = {"Accept-Language": "es"}
+    page = words(client.get(f"/f/{day.event.slug}/record", headers=spanish).text)
+    assert "16/5/24, 9:00:10\u201316/5/24, 9:01:40" in page
+    french = {"Accept-Language": "fr"}
+    page = words(client.get(f"/f/{day.event.slug}/participants", headers=french).text)
+    assert "16/05/2024 09:00:00" in page

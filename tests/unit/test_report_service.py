@@ -10,9 +10,18 @@ from sqlalchemy.orm import Session
 
 from app.models import Event, Turn, TurnKind
 from app.routes.report import printable
-from app.services import agenda, floor, record, report, timer, turns
+from app.services import agenda, floor, record, record_tags, report, timer, turns
+from app.services.agenda_file import AgendaSpec
 from app.services.errors import NotFound
-from tests.factories import at, make_event, make_participant, make_request, open_first_topic, seen
+from tests.factories import (
+    T0,
+    agenda_data,
+    at,
+    make_participant,
+    make_request,
+    open_first_topic,
+    seen,
+)
 
 
 def call_next(db: Session, event: Event, second: float) -> None:
@@ -27,8 +36,13 @@ def type_id(event: Event, key: str) -> int:
 def event(db: Session) -> Event:
     """Salud: Ana (a State, Brasil) on question 2, paused 30 s, with her summary; Bea
     (academia) on questions 1 and 2; Carla from the room on no question, with the record's
-    summary. Vivienda: Bea again, a good practice on no question. Segment 2: nobody."""
-    event = make_event(db)
+    summary. Vivienda: Bea again, a good practice on no question. Segment 2: nobody.
+
+    The rapporteur noted Ana's good practice and commitment (with a GRF pledge) and the
+    groups in focus she addressed, Bea's commitment on Vivienda, and Carla's group in focus."""
+    groups = [{"key": "children", "name": "Niñez"}, {"key": "women", "name": "Mujeres"}]
+    spec = AgendaSpec.model_validate({**agenda_data(), "focus_groups": groups})
+    event = agenda.load(db=db, spec=spec, now=T0)
     open_first_topic(db, event)
     salud = event.segments[0].topics[0]
     q1, q2 = salud.questions
@@ -70,6 +84,31 @@ def event(db: Session) -> Event:
     make_request(db, event, bea, kind=TurnKind.GOOD_PRACTICE, now=at(205))
     call_next(db, event, 210)
     turns.finish(db=db, event=event, **seen(db, event, "speaker"), now=at(300))
+    given = {
+        (t.participant.name, t.topic.title): t.id for t in record.turns(db=db, event_id=event.id)
+    }
+    children, women = (g.id for g in event.focus_groups)
+    tag = {"db": db, "event": event}
+    record_tags.add_good_practice(
+        **tag,
+        turn_id=given["Ana", "Salud"],
+        country="Brasil",
+        title="Salud en dos fases",
+        description="Atención primaria primero.",
+    )
+    record_tags.add_commitment(
+        **tag,
+        turn_id=given["Ana", "Salud"],
+        what="Abrir diez centros de salud.",
+        by_whom="Gobierno de Chile",
+        pledge="GRF-01234",
+    )
+    record_tags.add_focus_group(**tag, turn_id=given["Ana", "Salud"], focus_group_id=women)
+    record_tags.add_focus_group(**tag, turn_id=given["Ana", "Salud"], focus_group_id=children)
+    record_tags.add_focus_group(**tag, turn_id=given["Carla", "Salud"], focus_group_id=women)
+    record_tags.add_commitment(
+        **tag, turn_id=given["Bea", "Vivienda"], what="Publicar el estudio.", by_whom="UnB"
+    )
     return event
 
 
@@ -90,6 +129,18 @@ def test_the_event_report_puts_each_turn_under_the_questions_it_addressed(
     assert [names(q.turns) for q in vivienda.questions] == [[]]
     assert names(vivienda.unquestioned) == ["Bea"]
     assert made.segments[1].topics[0].turns == 0
+    first, second = made.segments
+    assert [(p.title, made.turn(p.turn_id).participant.name) for p in first.good_practices] == [
+        ("Salud en dos fases", "Ana")
+    ]
+    assert [
+        (c.what, c.by_whom, c.pledge, made.turn(c.turn_id).topic.title) for c in first.commitments
+    ] == [
+        ("Abrir diez centros de salud.", "Gobierno de Chile", "GRF-01234", "Salud"),
+        ("Publicar el estudio.", "UnB", "", "Vivienda"),
+    ]
+    assert (second.good_practices, second.commitments) == ([], [])
+    assert (len(made.good_practices), len(made.commitments)) == (1, 2)
     spoken = {
         (t.participant.name, t.topic.title): made.spoken_ms(t)
         for t in record.turns(db=db, event_id=event.id)
@@ -100,7 +151,6 @@ def test_the_event_report_puts_each_turn_under_the_questions_it_addressed(
         ("Carla", "Salud"): 20_000,
         ("Bea", "Vivienda"): 90_000,
     }
-    assert (made.good_practices, made.commitments) == ([], [])
 
 
 def test_the_figures_are_the_records_coverage_and_balance(db: Session, event: Event) -> None:
@@ -127,8 +177,10 @@ def test_a_segments_report_holds_that_segment_only(db: Session, event: Event) ->
     assert second.scope is not None and second.scope.number == 2
     assert [part.segment.number for part in second.segments] == [2]
     assert (second.balance.turns, second.speakers) == (0, 0)
+    assert (second.good_practices, second.commitments) == ([], [])
     first = report.build(db=db, event_id=event.id, now=at(400), segment_number=1)
     assert first.balance.turns == 4
+    assert [c.by_whom for c in first.commitments] == ["Gobierno de Chile", "UnB"]
     with pytest.raises(NotFound):
         report.build(db=db, event_id=event.id, now=at(400), segment_number=3)
 
@@ -154,7 +206,25 @@ def test_the_page_says_what_was_done_in_the_readers_language(db: Session, event:
     assert text.count("No summary written.") == 3
     assert "On no particular question" in text
     assert "No turn given on this topic." in text  # segment 2
+    assert "4 turns · 3 speakers · 3:35 of speaking time · 1 good practice · 2 commitments" in text
+    # Segment 1's outcomes, each with the turn it came from, before its topics.
+    assert (
+        "Good practices Salud en dos fases · Brasil Atención primaria primero. "
+        "Ana · Gobierno de Chile · Estados · Brasil Intervention · spoke for 1:00 "
+        "Topic 1 · Salud · Question 2 · "
+    ) in text
+    assert (
+        "Commitments Abrir diez centros de salud. By Gobierno de Chile · "
+        "Global Refugee Forum pledge GRF-01234 Ana · "
+    ) in text
+    assert "Publicar el estudio. By UnB Bea · UnB · Academia · Chile Good practice" in text
+    assert "Topic 2 · Vivienda · " in text
+    # Segment 2 has none.
     assert "Good practices None recorded. Commitments None recorded." in text
+    # Under each turn, the groups in focus it addressed, in the agenda's order (each name in
+    # an element that says its language, which page_text leaves a space after).
+    assert "Intervention · spoke for 1:00 Groups in focus: Niñez , Mujeres Propuse" in text
+    assert "from the room Intervention · spoke for 0:20 Group in focus: Mujeres" in text
     spanish = page_text(printable(made, locale="es"))
     assert "Informe de resultados" in spanish and "Propuse un plan de salud" in spanish
 

@@ -13,13 +13,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from PIL import Image
 from sqlalchemy.orm import Session
 
 from app.models import Event, TurnKind
-from app.services import agenda, floor, record, turns
+from app.services import agenda, floor, record, record_tags, turns
 from app.services.agenda_file import read_agenda
-from app.simulation import BUNDLED_AGENDA, DAY_ONE, play_day, write_report
+from app.simulation import BUNDLED_AGENDA, DAY_ONE, RAPPORTEUR, play_day, write_report
 
 DPI = 60
 MM = DPI / 25.4  # pixels in a millimetre
@@ -50,6 +51,29 @@ def test_the_simulated_day_is_realistic(db: Session, bundled: Event) -> None:
     from_the_room = [t for t in given if t.participant.from_the_room]
     assert from_the_room and all(t.record_summary and not t.summary for t in from_the_room)
     assert all(t.ended_at and t.spoken_ms > 0 for t in given)
+
+
+def test_a_rapporteur_tags_the_simulated_day(db: Session, bundled: Event) -> None:
+    play_day(db=db, event=bundled)
+    practices = record_tags.good_practices(db=db, event_id=bundled.id)
+    commitments = record_tags.commitments(db=db, event_id=bundled.id)
+    assert len(practices) >= 8 and len(commitments) >= 5
+    assert {p.segment_number for p in practices} == {1, 2, 3, 4, 5}
+    assert {c.segment_number for c in commitments} >= {1, 2}
+    assert all(p.title and p.country for p in practices)
+    assert all(c.what and c.by_whom for c in commitments)
+    pledges = [c.pledge for c in commitments]
+    assert any(pledges) and not all(pledges)
+    assert {n.tagged_by for n in [*practices, *commitments]} == {RAPPORTEUR}
+    groups = [
+        (turn.participant.from_the_room, tag.focus_group.key, tag.tagged_by)
+        for turn in record.turns(db=db, event_id=bundled.id)
+        for tag in turn.tags
+        if tag.focus_group
+    ]
+    assert len({key for _, key, _ in groups}) >= 3
+    assert any(from_the_room for from_the_room, _, _ in groups)
+    assert {by for _, _, by in groups} == {RAPPORTEUR}
 
 
 def ink_box(image: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
@@ -86,7 +110,19 @@ def test_the_report_prints_every_page_within_its_margins(
     html, pdf = write_report(
         db=db, event=bundled, out=tmp_path, locale="fr", now=day.ended, segment_number=1
     )
-    assert "Rapport final" in html.read_text(encoding="utf-8")
+    page = html.read_text(encoding="utf-8")
+    assert "Rapport final" in page
+    # The rapporteur's tags of the segment, in French: its good practices and commitments
+    # with their pledges, and the groups in focus under the turns.
+    first = bundled.segments[0].id
+    practices = record_tags.good_practices(db=db, event_id=bundled.id, segment_id=first)
+    commitments = record_tags.commitments(db=db, event_id=bundled.id, segment_id=first)
+    assert practices and commitments and any(c.pledge for c in commitments)
+    assert all(escape(p.title) in page for p in practices)
+    assert all(escape(c.what) in page for c in commitments)
+    assert all(c.pledge in page for c in commitments)
+    assert "Engagements" in page and "Bonnes pratiques" in page
+    assert "Groupe prioritaire :" in page or "Groupes prioritaires :" in page
     subprocess.run(
         ["pdftoppm", "-r", str(DPI), "-png", str(pdf), str(tmp_path / "page")], check=True
     )
