@@ -342,7 +342,9 @@ def waiting_list(*, db: Session, topic_id: int) -> list[FloorRequest]:
 
 
 def _waiting_ids(db: Session, topic_id: int) -> list[int]:
-    return [r.id for r in waiting_list(db=db, topic_id=topic_id)]
+    topic = db.get(Topic, topic_id)
+    assert topic is not None
+    return speaking_order.waiting_ids(db=db, topic=topic)
 
 
 def _set_waiting_status(

@@ -304,8 +304,7 @@ def my_turn_now(
         return replace(turn, countdown=countdown)
     if request.status is not TurnStatus.WAITING:
         return turn
-    waiting = speaking_order.read(db=db, topic=topic).requests
-    place = [r.id for r in waiting].index(request.id) + 1
+    place = speaking_order.waiting_ids(db=db, topic=topic).index(request.id) + 1
     remaining = None
     if floor.current_speaker(db=db, event_id=event.id) is not None:
         remaining = timer.read(timer.get(db=db, event_id=event.id), now=now).remaining_ms
