@@ -11,6 +11,13 @@ from tests.browser.test_room_in_chromium import SPEAKER, open_next_topic, reques
 SECOND = Participant(name="Rosa Quispe", organisation="Defensoría del Pueblo", country="Perú")
 TYPED = "Red de ciudades solid"
 
+# What a browser does when its tab goes to the background.
+HIDE = """() => {
+  Object.defineProperty(document, "hidden", { value: true });
+  Object.defineProperty(document, "visibilityState", { value: "hidden" });
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
 # The panels are asked for every 10 s; a poll, its answer and the swap within two more.
 POLLED_MS = 12_500
 
@@ -20,7 +27,7 @@ def test_the_open_record_shows_a_new_turn_without_touching_a_form_being_typed_in
 ) -> None:
     console = devices.facilitator()
     open_next_topic(console)
-    speaks(devices.phone(SPEAKER), console)
+    speaks(SPEAKER, devices.phone(SPEAKER), console)
 
     record = devices.facilitator(device="rapporteur")
     record.goto(f"{devices.server.facilitator_url}/record")
@@ -34,7 +41,7 @@ def test_the_open_record_shows_a_new_turn_without_touching_a_form_being_typed_in
     expect(title).to_be_focused()
     drawn_at = title.bounding_box()
 
-    speaks(devices.phone(SECOND, device="second-phone"), console)
+    speaks(SECOND, devices.phone(SECOND, device="second-phone"), console)
 
     expect(first_question.locator("td").first).to_have_text("2", timeout=POLLED_MS)
     notice = record.get_by_role("link", name="1 new turn — show it")
@@ -52,10 +59,19 @@ def test_the_open_record_shows_a_new_turn_without_touching_a_form_being_typed_in
     expect(record.locator(".record-turns li")).to_have_count(2)
     expect(record.locator("#record-new-turns")).to_be_empty()
 
+    # A hidden tab asks for nothing.
+    asked: list[str] = []
+    record.on("request", lambda request: asked.append(request.url))
+    record.evaluate(HIDE)
+    record.wait_for_timeout(POLLED_MS)
+    assert not [url for url in asked if "/record/panels" in url]
 
-def speaks(phone: Page, console: Page) -> None:
-    """The phone asks for the floor; the console gives it and ends the turn."""
+
+def speaks(participant: Participant, phone: Page, console: Page) -> None:
+    """The phone asks for the floor; the console, once it shows the request, gives the floor
+    and ends the turn."""
     request_the_floor(phone)
+    expect(console.locator("#fac-floor .queue")).to_contain_text(participant.name)
     console.get_by_role("button", name="Call next speaker").click()
     expect(phone.locator("#p-my-turn")).to_contain_text("You have the floor")
     console.get_by_role("button", name="Finished").click()
