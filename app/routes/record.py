@@ -4,17 +4,21 @@ turns (good practices, commitments, groups in focus), write the record's summary
 commitments on their own; the participants list, as a page and as CSV.
 
 The forms are plain forms (they work without JavaScript): a change goes back to the turn on
-the page; what a form could not take comes back in it, as typed, with what to fix."""
+the page; what a form could not take comes back in it, as typed, with what to fix. The panels
+without forms (coverage, balance, who waits to speak first) are asked for again while the
+page is open (``record_panels``), with a notice of the turns given since it was drawn."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import Depends, Form, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.csrf import require_token
@@ -34,6 +38,7 @@ from app.services import record, record_export, record_tags
 from app.services.clock import utcnow
 from app.services.errors import InvalidInput
 from app.services.text import VISIBLE
+from app.templating import render
 
 router = html_router(prefix="/f/{slug}", dependencies=[Depends(require_token)])
 
@@ -67,18 +72,64 @@ def _record_page(
     locale: str,
     refused: Refused | None = None,
 ) -> Response:
+    overview = record.overview(db=db, event_id=event.id, now=utcnow())
     return page(
         request,
         "record/page.html",
         locale=locale,
         status_code=422 if refused else 200,
-        event=event,
         account=account,
-        record=record.overview(db=db, event_id=event.id, now=utcnow()),
         state_key=record.STATE_KEY,
         refused=refused,
         pledge_max=record_tags.PLEDGE_MAX,
+        **_live(event, overview, locale, seen=None),
     )
+
+
+@router.get("/record/panels", responses={204: {"description": "The panels as they are shown"}})
+def record_panels(
+    event: RecordedEvent,
+    db: ReadDb,
+    locale: Locale,
+    seen: Annotated[int | None, Query(ge=0, le=10**9)] = None,
+    shown: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    """The record's live panels again (record/_live.html), for a page drawn when ``seen``
+    turns had been given and showing the panels ``shown`` fingerprints: 204 while they are
+    the same, the notice of new turns out of band only when it changed."""
+    live = _live(event, record.overview(db=db, event_id=event.id, now=utcnow()), locale, seen=seen)
+    if live["shown"] == shown:
+        return Response(status_code=204)
+    notice_changed = live["shown"].split("-")[1] != shown.partition("-")[2]
+    html = render(
+        "record/_live.html", locale=locale, oob=True, notice_changed=notice_changed, **live
+    )
+    return HTMLResponse(html)
+
+
+def _live(
+    event: Event, overview: record.Overview, locale: str, *, seen: int | None
+) -> dict[str, Any]:
+    """What record/_live.html draws: the panels (``sections``), the turns ``given`` and the
+    ``new_turns`` since ``seen`` (all of them given, when a page is drawn), and ``shown``,
+    the fingerprint of the panels and of the notice, each told apart (``panels-notice``)."""
+    given = sum(len(item.turns) for _, topics in overview.segments for item in topics)
+    seen = given if seen is None else seen
+    context = {
+        "event": event,
+        "record": overview,
+        "given": given,
+        "seen": seen,
+        "new_turns": max(0, given - seen),
+    }
+    sections = render("record/_live_sections.html", locale=locale, **context)
+    notice = render("record/_new_turns.html", locale=locale, **context)
+    shown = f"{_fingerprint(sections)}-{_fingerprint(notice)}"
+    return {**context, "sections": Markup(sections), "shown": shown}
+
+
+def _fingerprint(html: str) -> str:
+    return hashlib.sha256(html.encode()).hexdigest()[:16]
 
 
 def _tagged(

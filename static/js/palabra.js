@@ -407,4 +407,10 @@
     var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
     if (isOffline() && verb && verb.toLowerCase() !== "get") event.preventDefault();
   });
+  // A region that polls (data-poll-visible) asks nothing while its tab is hidden; it asks
+  // again when the tab is shown (its hx-trigger says so).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (document.hidden && elt && elt.hasAttribute("data-poll-visible")) event.preventDefault();
+  });
 })();

@@ -278,6 +278,7 @@ def test_every_screen_in_every_state_is_translated(client: TestClient, pseudo: N
     commitment = {"what": "Abrir cupos", "by_whom": "Chile", "pledge": "GRF-01234"}
     console.post(f"{tagging}/commitments", data=commitment)
     screens.get("record, tagged", console, record_page)
+    screens.get("record, its live panels with new turns", console, f"{record_page}/panels?seen=0")
     refused_tag = console.post(f"{tagging}/commitments", data={**commitment, "pledge": "<>"})
     screens.check("record, a tag refused", refused_tag)
     rapporteur = another_phone(client)
