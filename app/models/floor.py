@@ -91,6 +91,9 @@ class FloorRequest(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[str] = mapped_column(Text, default="")
     summary_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The participant said on their phone that they are ready to speak (once told they are
+    # next); cleared when the request is put back on the list.
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     participant: Mapped[Participant] = relationship(lazy="joined")
     topic: Mapped[Topic] = relationship()

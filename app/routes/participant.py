@@ -1,4 +1,5 @@
-"""The participant's phone: join with the code, request the floor, withdraw, log a summary."""
+"""The participant's phone: join with the code, request the floor, say they are ready,
+withdraw, log a summary."""
 
 from __future__ import annotations
 
@@ -222,6 +223,19 @@ def withdraw(
     locale: Locale,
 ) -> Response:
     floor.withdraw(db=db, event=event, participant=me, request_id=request_id)
+    return _my_turn_changed(request, event, me, locale)
+
+
+@router.post("/e/{slug}/floor/{request_id}/ready")
+def confirm_ready(
+    request: Request,
+    request_id: Id,
+    event: JoinedEvent,
+    me: CurrentParticipant,
+    db: WriteDb,
+    locale: Locale,
+) -> Response:
+    floor.confirm_ready(db=db, event=event, participant=me, request_id=request_id)
     return _my_turn_changed(request, event, me, locale)
 
 

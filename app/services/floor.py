@@ -133,6 +133,31 @@ def withdraw(
         work.changed_room()
 
 
+def confirm_ready(
+    *,
+    db: Session,
+    event: Event,
+    participant: Participant,
+    request_id: int,
+    now: datetime | None = None,
+) -> None:
+    """The participant, told they are next, says they are ready: ``ready_at`` (UTC) is set.
+
+    Idempotent: a second tap keeps the first moment and changes nothing. The console shows
+    it on the waiting line (issue 12). Like ``withdraw``, a participant's own action, not
+    audited. Raises ``Forbidden`` (not theirs) and ``NotWaiting``.
+    """
+    with changes.change(db=db, event=event, now=now) as work:
+        request = find_request(db, work.event, request_id)
+        if request.participant_id != participant.id:
+            raise Forbidden(N_("That request is not yours."))
+        if request.status is not TurnStatus.WAITING:
+            raise NotWaiting(N_("Your request is no longer on the waiting list."))
+        if request.ready_at is None:
+            request.ready_at = work.now
+            work.changed_room()
+
+
 def skip(*, db: Session, event: Event, request_id: int, now: datetime | None = None) -> None:
     """Pass over a waiting speaker (not in the room); ``put_back`` undoes it.
 
@@ -171,6 +196,7 @@ def put_back(*, db: Session, event: Event, request_id: int, now: datetime | None
             work.action = "floor.undo_remove"
         request.status = TurnStatus.WAITING
         request.finished_at = None
+        request.ready_at = None
         db.flush()
         work.changed_room(
             before={"status": left},

@@ -1,7 +1,8 @@
 // Palabra's only script: ticks countdowns and waiting times between server pushes (the
 // server sends timestamps, never ticks; we correct our clock from the server's time that
 // comes with each push), keeps regions in version order, keeps what a person entered through
-// a swap, and watches the live socket's health. No framework, no inline handlers.
+// a swap, tells a phone that its participant is next, and watches the live socket's health.
+// No framework, no inline handlers.
 (function () {
   "use strict";
   var offsetMs = 0; // server clock minus this device's clock
@@ -249,6 +250,36 @@
     if (succeeded(event) && form.matches && form.matches("form[data-reset-on-success]")) {
       form.reset();
     }
+  });
+
+  // ---- "You are next" on the phone ----
+  // While the phone's region carries data-next-title, the page's title says so; it goes back
+  // when the state ends. Entering the state by a push or an answer vibrates once (where the
+  // phone can); a page that opens already in it does not, the person is looking at it.
+  var NEXT_VIBRATION_MS = [200, 100, 200];
+  var nextShown = null; // the title the page had before; null while not next
+
+  function showNext(mayVibrate) {
+    var region = document.getElementById("p-my-turn");
+    var title = region && region.dataset.nextTitle;
+    if (title) {
+      if (nextShown === null) {
+        nextShown = document.title;
+        if (mayVibrate && typeof navigator.vibrate === "function") navigator.vibrate(NEXT_VIBRATION_MS);
+      }
+      if (document.title !== title) document.title = title;
+    } else if (nextShown !== null) {
+      document.title = nextShown;
+      nextShown = null;
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    showNext(false);
+  });
+  ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (type) {
+    document.addEventListener(type, function () {
+      showNext(true);
+    });
   });
 
   // ---- The socket's health ----

@@ -12,6 +12,8 @@ from app.services import turns
 from tests.http.helpers import HTMX, join, open_first_topic, seeded_event
 from tests.http.test_phone_turns import act, ask, console
 
+# Said once when the state comes, and again when the participant said they are ready.
+NEXT = "You are next Get ready to speak."
 LIVE = re.compile(r'<div id="p-status"([^>]*)>(.*?)</div>\s*<section id="p-my-turn"', re.S)
 
 
@@ -38,7 +40,7 @@ def test_each_state_is_said_once_in_a_polite_live_region_without_the_clock(
         assert "data-countdown" not in inner
 
     check(phone.get(f"/e/{event.slug}").text, "", answer=False)
-    check(ask(phone, event), "You are next", answer=True)
+    check(ask(phone, event), NEXT, answer=True)
     act(client, turns.call_next, **console(client, "first", "speaker"))
     page = phone.get(f"/e/{event.slug}").text
     check(page, "You have the floor", answer=False)
@@ -46,4 +48,4 @@ def test_each_state_is_said_once_in_a_polite_live_region_without_the_clock(
     act(client, turns.finish, **console(client, "speaker"))
     check(phone.get(f"/e/{event.slug}").text, "Thank you for your intervention", answer=False)
     answer = phone.post(f"/e/{event.slug}/floor", data={"kind": "reply"}, headers=HTMX).text
-    check(answer, "You are next", answer=True)
+    check(answer, NEXT, answer=True)

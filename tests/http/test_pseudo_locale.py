@@ -251,6 +251,10 @@ def test_every_screen_in_every_state_is_translated(client: TestClient, pseudo: N
     screens.get("phone, summary saved", phone, mine)
 
     waiting = [int(i) for i in re.findall(r'id="request-(\d+)"', console.get(base).text)]
+    screens.get("phone, next", others[0], mine)
+    others[0].post(f"{mine}/floor/{waiting[0]}/ready")
+    screens.get("phone, next and ready", others[0], mine)
+    screens.get("console, the next speaker ready", console, base)
     as_console(console, f"{base}/floor/{waiting[0]}/skip")
     as_console(console, f"{base}/floor/{waiting[1]}/remove")
     screens.get("phone, taken off the list", others[1], mine)
