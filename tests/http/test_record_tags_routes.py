@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
@@ -91,6 +92,40 @@ def test_a_rapporteurs_event_list_leads_to_the_record_and_the_record_reads(
     page = client.get(f"/f/{event.slug}/record").text
     assert f'id="turn-{turn_id}"' in page
     assert f'href="/f/{event.slug}"' not in page  # no way onto the console
+
+
+class Targets(HTMLParser):
+    """The links (GET) and form actions (their method) a page offers, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        if tag == "a" and (href := named.get("href")) and href.startswith("/"):
+            self.found.append(("GET", href.split("#")[0]))
+        if tag == "form" and (action := named.get("action")):
+            self.found.append(((named.get("method") or "get").upper(), action))
+
+
+def test_everything_the_record_page_offers_a_rapporteur_is_hers_to_follow(
+    client: TestClient,
+) -> None:
+    event, turn_id = a_turn(client)
+    as_role(client, "rui", Role.RAPPORTEUR)
+    base = f"/f/{event.slug}/record/turns/{turn_id}"
+    client.post(f"{base}/commitments", data={"what": "Abrir cupos", "by_whom": "Chile"})
+    targets = Targets()
+    targets.feed(client.get(f"/f/{event.slug}/record").text)
+    assert ("GET", f"/f/{event.slug}/report") in targets.found
+    assert any(path.endswith("/remove") for _, path in targets.found)
+    for method, path in targets.found:
+        answer = client.request(method, path, follow_redirects=False)
+        assert answer.status_code != 403, (method, path)
+    # Publishing the public summary is a facilitator's decision, refused to her at its address.
+    assert "summary/publish" not in client.get(f"/f/{event.slug}/record").text
+    assert client.post(f"/f/{event.slug}/summary/publish").status_code == 403
 
 
 def test_a_facilitator_and_rapporteur_reaches_both(client: TestClient) -> None:
