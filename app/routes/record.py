@@ -255,13 +255,14 @@ def commitments_json(event: RecordedEvent, db: ReadDb) -> Response:
 
 @router.get("/participants")
 def participants_page(
-    request: Request, event: RecordedEvent, db: ReadDb, locale: Locale
+    request: Request, event: RecordedEvent, account: CurrentAccount, db: ReadDb, locale: Locale
 ) -> Response:
     return page(
         request,
         "record/participants.html",
         locale=locale,
         event=event,
+        account=account,
         attendees=record.participants(db=db, event_id=event.id),
     )
 

@@ -109,7 +109,7 @@ class Targets(HTMLParser):
             self.found.append(((named.get("method") or "get").upper(), action))
 
 
-def test_everything_the_record_page_offers_a_rapporteur_is_hers_to_follow(
+def test_everything_the_record_s_pages_offer_a_rapporteur_is_hers_to_follow(
     client: TestClient,
 ) -> None:
     event, turn_id = a_turn(client)
@@ -117,7 +117,8 @@ def test_everything_the_record_page_offers_a_rapporteur_is_hers_to_follow(
     base = f"/f/{event.slug}/record/turns/{turn_id}"
     client.post(f"{base}/commitments", data={"what": "Abrir cupos", "by_whom": "Chile"})
     targets = Targets()
-    targets.feed(client.get(f"/f/{event.slug}/record").text)
+    for screen in ("record", "participants", "report"):
+        targets.feed(client.get(f"/f/{event.slug}/{screen}").text)
     assert ("GET", f"/f/{event.slug}/report") in targets.found
     assert any(path.endswith("/remove") for _, path in targets.found)
     for method, path in targets.found:
