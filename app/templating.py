@@ -36,6 +36,18 @@ def clock(milliseconds: int) -> str:
     return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
+def duration(milliseconds: int) -> str:
+    """Time used, m:ss (H:MM:SS from an hour on), rounded down to the second.
+
+    Not a countdown (``clock`` rounds up, so a clock never shows 0:00 while time is left):
+    time used is cut to the second, so the shown parts of a whole never add to more than the
+    whole shows, and fall short of it by less than a second each.
+    """
+    minutes, seconds = divmod(max(0, milliseconds) // 1000, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
 def minutes(seconds: int) -> int:
     """Whole minutes, rounded up: an estimate never says 0 while someone is ahead."""
     return max(1, -(-seconds // 60))
@@ -169,6 +181,7 @@ def environment(locale: str) -> Environment:
     env.globals.update(translated.GLOBALS)
     env.filters.update(
         clock=clock,
+        duration=duration,
         minutes=minutes,
         lead=lead,
         fitting=fitting,

@@ -14,12 +14,12 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from app.csrf import require_token
 from app.i18n import translate
@@ -57,11 +57,20 @@ class Refused:
     message: str
 
 
+# The record page's note after a removal that found its tag gone (a redirect carries it).
+GONE = "tag=gone"
+
+
 @router.get("/record")
 def record_page(
-    request: Request, event: RecordedEvent, account: CurrentAccount, db: ReadDb, locale: Locale
+    request: Request,
+    event: RecordedEvent,
+    account: CurrentAccount,
+    db: ReadDb,
+    locale: Locale,
+    tag: Annotated[Literal["gone"] | None, Query()] = None,
 ) -> Response:
-    return _record_page(request, event, account, db, locale)
+    return _record_page(request, event, account, db, locale, tag_gone=tag == "gone")
 
 
 def _record_page(
@@ -71,6 +80,8 @@ def _record_page(
     db: ReadDb,
     locale: str,
     refused: Refused | None = None,
+    *,
+    tag_gone: bool = False,
 ) -> Response:
     overview = record.overview(db=db, event_id=event.id, now=utcnow())
     return page(
@@ -81,6 +92,7 @@ def _record_page(
         account=account,
         state_key=record.STATE_KEY,
         refused=refused,
+        tag_gone=tag_gone,
         pledge_max=record_tags.PLEDGE_MAX,
         **_live(event, overview, locale, seen=None),
     )
@@ -154,41 +166,47 @@ def _tagged(
     return RedirectResponse(f"/f/{event.slug}/record#turn-{turn_id}", status_code=303)
 
 
-# Texts are bounded as read; the services clean them and check their limits on the text as
-# cleaned (a browser sends a line break as two characters), so that what is wrong is said in
-# the form itself, as typed: an empty field is read as "" (FastAPI takes it for a missing
-# one). The schema says what the services accept: the fields they require (``_requiring``),
-# with a character that shows.
-def _checked(read_max: int, **accepted: Any) -> Any:
-    return Field("", max_length=read_max, json_schema_extra=accepted)
+# Texts are bounded as read: what goes past the bound is cut there, not refused, so that the
+# services, which clean them and check their limits on the text as cleaned (a browser sends a
+# line break as two characters), say what is wrong in the form itself, as typed ("at most N
+# characters", N well under the bound): an empty field is read as "" (FastAPI takes it for a
+# missing one). The schema says what the services accept: the fields they require
+# (``_requiring``), with a character that shows.
+def _cut_at(read_max: int) -> BeforeValidator:
+    return BeforeValidator(lambda value: value[:read_max] if isinstance(value, str) else value)
+
+
+Line = Annotated[str, _cut_at(1000)]
+Text = Annotated[str, _cut_at(20_000)]
+
+
+def _checked(**accepted: Any) -> Any:
+    return Field("", json_schema_extra=accepted)
 
 
 def _requiring(*fields: str) -> ConfigDict:
     return ConfigDict(json_schema_extra={"required": list(fields)})
 
 
-LINE, TEXT = 1000, 20_000
-
-
 class SummaryForm(BaseModel):
-    summary: str = _checked(TEXT, maxLength=record.SUMMARY_MAX)
+    summary: Text = _checked(maxLength=record.SUMMARY_MAX)
 
 
 class GoodPracticeForm(BaseModel):
     model_config = _requiring("title")
 
-    title: str = _checked(LINE, maxLength=record_tags.TITLE_MAX, pattern=VISIBLE)
-    country: str = _checked(LINE, maxLength=record_tags.COUNTRY_MAX)
-    description: str = _checked(TEXT, maxLength=record_tags.DESCRIPTION_MAX)
+    title: Line = _checked(maxLength=record_tags.TITLE_MAX, pattern=VISIBLE)
+    country: Line = _checked(maxLength=record_tags.COUNTRY_MAX)
+    description: Text = _checked(maxLength=record_tags.DESCRIPTION_MAX)
 
 
 class CommitmentForm(BaseModel):
     model_config = _requiring("what", "by_whom")
 
-    what: str = _checked(TEXT, maxLength=record_tags.WHAT_MAX, pattern=VISIBLE)
-    by_whom: str = _checked(LINE, maxLength=record_tags.BY_WHOM_MAX, pattern=VISIBLE)
-    pledge: str = _checked(
-        LINE, maxLength=record_tags.PLEDGE_MAX, pattern=f"^{record_tags.PLEDGE.pattern}$"
+    what: Text = _checked(maxLength=record_tags.WHAT_MAX, pattern=VISIBLE)
+    by_whom: Line = _checked(maxLength=record_tags.BY_WHOM_MAX, pattern=VISIBLE)
+    pledge: Line = _checked(
+        maxLength=record_tags.PLEDGE_MAX, pattern=f"^{record_tags.PLEDGE.pattern}$"
     )
 
 
@@ -247,7 +265,12 @@ def add_focus_group(
 
 @router.post("/record/turns/{turn_id}/tags/{tag_id}/remove")
 def remove_tag(event: RecordedEvent, db: ActingDb, turn_id: Id, tag_id: Id) -> Response:
-    record_tags.remove(db=db, event=event, turn_id=turn_id, tag_id=tag_id)
+    """Back to the turn; a tag taken off already (another tab) is said there, not refused."""
+    try:
+        record_tags.remove(db=db, event=event, turn_id=turn_id, tag_id=tag_id)
+    except record_tags.TagGone:
+        db.rollback()
+        return RedirectResponse(f"/f/{event.slug}/record?{GONE}#turn-{turn_id}", status_code=303)
     return RedirectResponse(f"/f/{event.slug}/record#turn-{turn_id}", status_code=303)
 
 
@@ -306,13 +329,14 @@ def commitments_json(event: RecordedEvent, db: ReadDb) -> Response:
 
 @router.get("/participants")
 def participants_page(
-    request: Request, event: RecordedEvent, db: ReadDb, locale: Locale
+    request: Request, event: RecordedEvent, account: CurrentAccount, db: ReadDb, locale: Locale
 ) -> Response:
     return page(
         request,
         "record/participants.html",
         locale=locale,
         event=event,
+        account=account,
         attendees=record.participants(db=db, event_id=event.id),
     )
 

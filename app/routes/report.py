@@ -1,4 +1,4 @@
-"""The outcome report, for an event's facilitators: a page that prints on A4, and its PDF."""
+"""The outcome report, for whoever reads the record: a page that prints on A4, and its PDF."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
 from app.csrf import require_token
-from app.routes.deps import MAX_ID, FacilitatedEvent, Locale, ReadDb
+from app.routes.deps import MAX_ID, Locale, ReadDb, RecordedEvent
 from app.routes.responses import html_router, page
 from app.services import record, report
 from app.services.clock import utcnow
@@ -25,7 +25,7 @@ PDF = "application/pdf"
 @router.get("/report")
 def report_page(
     request: Request,
-    event: FacilitatedEvent,
+    event: RecordedEvent,
     db: ReadDb,
     locale: Locale,
     segment: SegmentNumber = None,
@@ -40,7 +40,7 @@ def report_page(
     responses={200: {"content": {PDF: {}}, "description": "The outcome report as a PDF"}},
 )
 def report_pdf(
-    event: FacilitatedEvent, db: ReadDb, locale: Locale, segment: SegmentNumber = None
+    event: RecordedEvent, db: ReadDb, locale: Locale, segment: SegmentNumber = None
 ) -> Response:
     built = report.build(db=db, event_id=event.id, now=utcnow(), segment_number=segment)
     document = report.pdf(printable(built, locale=locale), locale=locale)

@@ -191,7 +191,9 @@ class Overview:
     event_balance: Balance
     # The ids of the turns that were their speaker's first in the event.
     first_turns: set[int]
-    # Waiting on the open topic's list without a turn yet in the whole event, in list order.
+    # How many wait on the open topic's list; those of them without a turn yet in the whole
+    # event, in list order.
+    waiting: int
     not_yet_heard: list[FloorRequest]
 
     def spoken_ms(self, turn: Turn) -> int:
@@ -212,6 +214,8 @@ def overview(*, db: Session, event_id: int, now: datetime) -> Overview:
     ]
     current = next((s for s in event.segments if s.stage is Stage.OPEN), None)
     in_segment = [t for t in given if current is not None and t.segment_id == current.id]
+    heard = {t.participant_id for t in given}
+    waiting = _waiting(db, event.id)
     return Overview(
         now=now,
         actor_types=list(event.actor_types),
@@ -224,7 +228,8 @@ def overview(*, db: Session, event_id: int, now: datetime) -> Overview:
         ),
         event_balance=balance(actor_types=event.actor_types, turns=given, now=now),
         first_turns=first_turns(given),
-        not_yet_heard=_not_yet_heard(db, event.id, {t.participant_id for t in given}),
+        waiting=len(waiting),
+        not_yet_heard=[request for request in waiting if request.participant_id not in heard],
     )
 
 
@@ -239,7 +244,8 @@ def first_turns(turns: Iterable[Turn]) -> set[int]:
     return first
 
 
-def _not_yet_heard(db: Session, event_id: int, heard: set[int]) -> list[FloorRequest]:
+def _waiting(db: Session, event_id: int) -> list[FloorRequest]:
+    """Who waits on the open topic's list, in list order."""
     waiting = db.scalars(
         select(FloorRequest)
         .join(Topic, Topic.id == FloorRequest.topic_id)
@@ -250,7 +256,7 @@ def _not_yet_heard(db: Session, event_id: int, heard: set[int]) -> list[FloorReq
         )
         .order_by(FloorRequest.position, FloorRequest.id)
     )
-    return [request for request in waiting if request.participant_id not in heard]
+    return list(waiting)
 
 
 def spoken_ms(turn: Turn, *, now: datetime) -> int:

@@ -98,16 +98,22 @@ def add_focus_group(
     return tag
 
 
+class TagGone(NotFound):
+    """A tag no longer on its turn: taken off already (from another tab, say)."""
+
+    message = N_("That tag was already removed.")
+
+
 def remove(
     *, db: Session, event: Event, turn_id: int, tag_id: int, now: datetime | None = None
 ) -> None:
-    """Take a tag off a turn; audited with what it said. Raises ``NotFound`` (not a tag of
-    that turn in this event: taken off already, say)."""
+    """Take a tag off a turn; audited with what it said. Raises ``NotFound`` (not a turn of
+    this event) and ``TagGone`` (not a tag of that turn: taken off already, say)."""
     with changes.change(db=db, event=event, action="record.untag", now=now) as work:
         turn = _turn(db, work.event, turn_id)
         tag = next((t for t in turn.tags if t.id == tag_id), None)
         if tag is None:
-            raise NotFound(N_("That tag is no longer on this turn."))
+            raise TagGone()
         before = _audited(tag)
         turn.tags.remove(tag)
         work.changed_room(before=before, after=None, subject=_subject(turn))

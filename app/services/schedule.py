@@ -9,7 +9,7 @@ excluded, the turn on the floor counted up to ``now``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -150,6 +150,8 @@ class NextItem:
     ends_at: datetime
     # A break the room is in (nothing open, within its time): the room resumes at its end.
     under_way: bool = False
+    # Its planned start has passed (a room running late): "planned for", not "at".
+    overdue: bool = False
 
     @property
     def is_break(self) -> bool:
@@ -165,7 +167,8 @@ def next_item(
     after it, among those not yet opened (a room running late still has them next). With
     nothing planned open: the break the room is in, else the first not yet opened, or the
     first break still to start after ``now``. A segment comes before its own first topic
-    when both start together.
+    when both start together. An item whose planned start is at or before ``now`` is
+    ``overdue``.
     """
     current = topic if topic is not None and topic.starts_at else segment
     if current is not None and current.starts_at is not None:
@@ -176,9 +179,10 @@ def next_item(
         if ongoing:
             return NextItem(ongoing[0], ongoing[0].starts_at, ongoing[0].ends_at, under_way=True)
         candidates = [i for i in _planned(event) if not i.is_break or i.starts_at > now]
-    return min(
+    found = min(
         candidates, key=lambda i: (i.starts_at, not isinstance(i.part, Segment)), default=None
     )
+    return replace(found, overdue=found.starts_at <= now) if found else None
 
 
 def _planned(event: Event) -> Iterable[NextItem]:

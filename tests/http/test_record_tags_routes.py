@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
@@ -91,6 +92,41 @@ def test_a_rapporteurs_event_list_leads_to_the_record_and_the_record_reads(
     page = client.get(f"/f/{event.slug}/record").text
     assert f'id="turn-{turn_id}"' in page
     assert f'href="/f/{event.slug}"' not in page  # no way onto the console
+
+
+class Targets(HTMLParser):
+    """The links (GET) and form actions (their method) a page offers, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        if tag == "a" and (href := named.get("href")) and href.startswith("/"):
+            self.found.append(("GET", href.split("#")[0]))
+        if tag == "form" and (action := named.get("action")):
+            self.found.append(((named.get("method") or "get").upper(), action))
+
+
+def test_everything_the_record_s_pages_offer_a_rapporteur_is_hers_to_follow(
+    client: TestClient,
+) -> None:
+    event, turn_id = a_turn(client)
+    as_role(client, "rui", Role.RAPPORTEUR)
+    base = f"/f/{event.slug}/record/turns/{turn_id}"
+    client.post(f"{base}/commitments", data={"what": "Abrir cupos", "by_whom": "Chile"})
+    targets = Targets()
+    for screen in ("record", "participants", "report"):
+        targets.feed(client.get(f"/f/{event.slug}/{screen}").text)
+    assert ("GET", f"/f/{event.slug}/report") in targets.found
+    assert any(path.endswith("/remove") for _, path in targets.found)
+    for method, path in targets.found:
+        answer = client.request(method, path, follow_redirects=False)
+        assert answer.status_code != 403, (method, path)
+    # Publishing the public summary is a facilitator's decision, refused to her at its address.
+    assert "summary/publish" not in client.get(f"/f/{event.slug}/record").text
+    assert client.post(f"/f/{event.slug}/summary/publish").status_code == 403
 
 
 def test_a_facilitator_and_rapporteur_reaches_both(client: TestClient) -> None:
@@ -216,6 +252,37 @@ def test_a_tag_that_cannot_be_taken_comes_back_as_typed_with_why(
         assert all(e.action != "record.tag" for e in audit.entries(db=db, event_id=event.id))
 
 
+GOOD_PRACTICE = {"title": "Operação Acolhida", "country": "Brasil", "description": "Abrigo"}
+COMMITMENT = {"what": "Abrir cupos", "by_whom": "Chile", "pledge": "GRF-01234"}
+
+
+@pytest.mark.parametrize(
+    ("form", "data", "field", "says"),
+    [
+        ("good-practices", GOOD_PRACTICE, "title", "Title has at most 200 characters"),
+        ("good-practices", GOOD_PRACTICE, "country", "Country has at most 100 characters"),
+        ("good-practices", GOOD_PRACTICE, "description", "at most 2000 characters"),
+        ("commitments", COMMITMENT, "what", "Commitment has at most 2000 characters"),
+        ("commitments", COMMITMENT, "by_whom", "By whom has at most 200 characters"),
+        ("commitments", COMMITMENT, "pledge", "Pledge reference has at most 40 characters"),
+        ("summary", {"summary": "Ana propone."}, "summary", "Summary has at most 2000 characters"),
+    ],
+)
+def test_a_field_typed_far_past_any_bound_comes_back_in_its_form_with_its_limit(
+    client: TestClient, form: str, data: dict[str, str], field: str, says: str
+) -> None:
+    event, turn_id = a_turn(client)
+    as_role(client, "rui", Role.RAPPORTEUR)
+    typed = "palabra " * 4000  # 32,000 characters, past what any field is read to
+    response = client.post(
+        f"/f/{event.slug}/record/turns/{turn_id}/{form}", data={**data, field: typed}
+    )
+    assert response.status_code == 422
+    assert says in words(response.text)
+    # What was typed is back in the field, up to the bound it is read to (a line's 1000).
+    assert typed[:1000].strip() in response.text
+
+
 def test_a_tag_comes_off_audited_and_a_second_removal_says_it_is_gone(
     client: TestClient,
 ) -> None:
@@ -228,13 +295,28 @@ def test_a_tag_comes_off_audited_and_a_second_removal_says_it_is_gone(
     removed = client.post(f"{base}/tags/{tag_id}/remove", follow_redirects=False)
     assert removed.status_code == 303
     assert f'id="tag-{tag_id}"' not in client.get(f"/f/{event.slug}/record").text
-    again = client.post(f"{base}/tags/{tag_id}/remove")
-    assert again.status_code == 404 and "no longer on this turn" in again.text
+    again = client.post(f"{base}/tags/{tag_id}/remove", follow_redirects=False)
+    assert again.status_code == 303
+    assert again.headers["location"].endswith(f"#turn-{turn_id}")
+    assert "That tag was already removed." in words(client.get(again.headers["location"]).text)
     with database_of(client).reading() as db:
         [entry] = [e for e in audit.entries(db=db, event_id=event.id) if e.action == "record.untag"]
     assert (
         entry.actor == "rui" and entry.before is not None and entry.before["what"] == "Abrir cupos"
     )
+
+
+def test_the_record_says_nobody_waits_when_nobody_does(client: TestClient) -> None:
+    event, _ = a_turn(client)
+    as_role(client, "rui", Role.RAPPORTEUR)
+    empty = words(client.get(f"/f/{event.slug}/record").text)
+    assert "Nobody is waiting on the open topic." in empty
+    assert "has spoken before" not in empty
+    with database_of(client).writing() as db:
+        [ana] = [r.participant for r in record.turns(db=db, event_id=event.id)]
+        make_request(db, event, ana)
+    again = words(client.get(f"/f/{event.slug}/record").text)
+    assert "Everyone waiting on the open topic has spoken before." in again
 
 
 def test_a_tag_names_a_turn_and_a_group_of_this_event(client: TestClient) -> None:

@@ -68,7 +68,7 @@ def console(client: TestClient, event: Event, language: str) -> str:
                 "Segment 1 0 min spoken of 90 min planned",
                 "Topic 1 0 min spoken of 45 min planned",
                 "5 people waiting would not get the floor before the segment ends at 10:30 AM",
-                "Next, at 9:45 AM: Topic 2 Vivienda",
+                "Next (planned for 9:45 AM): Topic 2 Vivienda",
                 "Chair: ACNUR",
                 f"Thu, May 16, 9:00 AM{DASH}10:30 AM",
                 f"Pausa para el café Thu, May 16, 10:30 AM{DASH}11:00 AM",
@@ -81,7 +81,7 @@ def console(client: TestClient, event: Event, language: str) -> str:
                 "Estamos 12 minutos atrasados",
                 "Segmento 1 0 min de fala de 90 min previstos",
                 "5 pessoas na fila não teriam a palavra antes de o segmento terminar às 10:30",
-                "A seguir, às 09:45: Tema 2 Vivienda",
+                "A seguir (previsto para 09:45): Tema 2 Vivienda",
                 "Preside: ACNUR",
                 f"Intervalo para o café qui., 16 de mai., 10:30{DASH}11:00",
                 "A sessão retoma às 11:00",
@@ -125,8 +125,8 @@ def test_an_agenda_without_a_schedule_shows_no_time_panel_details(client: TestCl
 @pytest.mark.parametrize(
     ("language", "moment", "says"),
     [
-        ("en", LATE, ["Coming next Topic 2 · At 9:45 AM"]),
-        ("pt", LATE, ["A seguir Tema 2 · Às 09:45"]),
+        ("en", LATE, ["Coming next Topic 2 (planned for 9:45 AM)"]),
+        ("pt", LATE, ["A seguir Tema 2 (previsto para 09:45)"]),
         # 10:40 in Brasilia, nothing open: the room is on its coffee break.
         ("en", BREAK, ["Pausa para el café · The room resumes at 11:00 AM"]),
         ("pt", BREAK, ["Intervalo para o café · A sessão retoma às 11:00"]),
