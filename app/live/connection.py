@@ -90,6 +90,15 @@ class Connection:
         """Regions waiting to be sent: never more than the view has."""
         return len(self._pending)
 
+    @property
+    def newest(self) -> int:
+        """The newest version this socket was offered, answered or sent (-1: none yet).
+
+        A region drawn apart from the room (the console's count of screens) is stamped with
+        it: the page takes a region no older than what it shows and than its latest batch.
+        """
+        return max((version for version, _ in self._due.values()), default=self._sent)
+
     def offer(self, slot: str, version: int, fragment: Fragment) -> None:
         """Queue ``fragment`` for ``slot`` unless it is older than, or shows the same as,
         what is due."""
