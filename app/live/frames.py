@@ -1,7 +1,7 @@
 """Frames: the live regions of one view, rendered by the same partials that draw the page.
 
-A frame maps each region's id to its text. Each region goes over the websocket as it is,
-and only when it changed; htmx swaps it by its id.
+A frame maps each region's id to its text. A region goes over the websocket only when it
+changed, with the others of the same batch in one message; htmx swaps each by its id.
 """
 
 from __future__ import annotations
