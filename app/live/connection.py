@@ -90,6 +90,15 @@ class Connection:
         """Regions waiting to be sent: never more than the view has."""
         return len(self._pending)
 
+    @property
+    def newest(self) -> int:
+        """The newest version this socket was offered, answered or sent (-1: none yet).
+
+        A region drawn apart from the room (the console's count of screens) is stamped with
+        it: the page takes a region no older than what it shows and than its latest batch.
+        """
+        return max((version for version, _ in self._due.values()), default=self._sent)
+
     def offer(self, slot: str, version: int, fragment: Fragment) -> None:
         """Queue ``fragment`` for ``slot`` unless it is older than, or shows the same as,
         what is due."""
@@ -154,9 +163,9 @@ class Connection:
     async def pump(self, clock: Callable[[int], str]) -> None:
         """Send whatever is in the mailbox until the socket closes.
 
-        Each batch is preceded by the server's time as it leaves, not as it was rendered (a
-        screen corrects its clock from it, and a late frame must not move its countdown),
-        and by the version of the state the batch completes: a screen then knows that its
+        Each batch is one message (htmx swaps each region in it by its id), opened by the
+        server's time as it leaves, not as it was rendered (a screen corrects its clock from
+        it, and a late frame must not move its countdown), and by the version of the state the batch completes: a screen then knows that its
         regions not in the batch are current at that version too. A heartbeat is answered
         before the regions due, by itself.
         """
@@ -176,9 +185,8 @@ class Connection:
             version = max(due_version for _, due_version, _ in batch)
             self._sent = max(self._sent, version)
             self._shown.update((slot, (v, fragment.content)) for slot, v, fragment in batch)
-            await self.websocket.send_text(clock(version))
-            for _, _, fragment in batch:
-                await self.websocket.send_text(fragment.text)
+            text = clock(version) + "".join(fragment.text for _, _, fragment in batch)
+            await self.websocket.send_text(text)
             delivered, self._fanouts = self._fanouts[:delivering], self._fanouts[delivering:]
             for fanout in delivered:
                 fanout.sent()

@@ -1,7 +1,7 @@
 """Frames: the live regions of one view, rendered by the same partials that draw the page.
 
-A frame maps each region's id to its text. Each region goes over the websocket as it is,
-and only when it changed; htmx swaps it by its id.
+A frame maps each region's id to its text. A region goes over the websocket only when it
+changed, with the others of the same batch in one message; htmx swaps each by its id.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ FACILITATOR_REGIONS = {
     "fac-schedule": "facilitator/_schedule.html",
     "fac-agenda": "facilitator/_agenda.html",
     "fac-floor": "facilitator/_floor.html",
-    "fac-presence": "facilitator/_presence.html",
 }
+# Drawn by the hub from its counts, not from the room: see ``presence``.
+PRESENCE = "fac-presence"
 PARTICIPANT_REGIONS = {"p-topic": "participant/_topic.html"}
 MY_TURN = "p-my-turn"
 
@@ -84,13 +85,12 @@ class Presence:
     projectors: int = 0
 
 
-def facilitator_context(room: Room, *, base_url: str, presence: Presence) -> dict[str, Any]:
+def facilitator_context(room: Room, *, base_url: str) -> dict[str, Any]:
     """What the console's regions are drawn from: the room, where its actions post, its
     links (the projector's with its key, the phones' join link) and projector languages,
-    the requests it may put back, and the screens connected."""
+    and the requests it may put back."""
     return {
         "room": room,
-        "presence": presence,
         "taken_off": floor.taken_off(room.latest_requests),
         "base": facilitator_base(room),
         "links": {
@@ -102,9 +102,17 @@ def facilitator_context(room: Room, *, base_url: str, presence: Presence) -> dic
     }
 
 
-def facilitator(room: Room, *, locale: str, base_url: str, presence: Presence) -> Frame:
-    context = facilitator_context(room, base_url=base_url, presence=presence)
-    return _regions(FACILITATOR_REGIONS, locale, **context)
+def facilitator(room: Room, *, locale: str, base_url: str) -> Frame:
+    """The console's regions drawn from the room: all but the screens connected."""
+    return _regions(FACILITATOR_REGIONS, locale, **facilitator_context(room, base_url=base_url))
+
+
+def presence(counts: Presence, *, version: int, locale: str) -> str:
+    """The console's count of connected screens, stamped ``version`` (the newest the
+    console's socket knows of, so that the page takes it): no read of the room."""
+    return render(
+        "facilitator/_presence.html", locale=locale, oob=True, presence=counts, version=version
+    )
 
 
 def participant_room(room: Room, *, locale: str) -> Frame:

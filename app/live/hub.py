@@ -4,7 +4,9 @@ On a change the hub reads the room once, renders each open view once per languag
 offers the same text to every socket of that view (principle 4). Only a participant with a
 request on the open topic gets a fragment of their own. A socket that connects is sent the
 same frames, so a reconnect is a snapshot (principle 6); sockets that connect together,
-as after a restart, are served by one read of the room. When the broadcast may have lost
+as after a restart, are served by one read of the room. The console's count of connected
+screens is kept by counters and drawn from them alone: a phone or projector that comes or
+goes makes no read of the room, and the consoles are told at most once per PRESENCE_SECONDS. When the broadcast may have lost
 changes (its connection to Redis dropped), every open screen is drawn again the same way.
 A page's own requests are answered with regions too: the hub tells that page's socket what
 they showed (``answered``), so that it sends what the page lacks and nothing it has.
@@ -38,6 +40,8 @@ PARTICIPANT = "participant"
 NOBODY = 0  # the personal key of everyone without a request on the open topic
 RETRY_SECONDS = (1, 2, 5, 10, 30)
 PUBLISH_DRAIN_SECONDS = 5.0
+# The consoles' count of connected screens is redrawn at most this often per event.
+PRESENCE_SECONDS = 0.25
 
 
 @dataclass
@@ -61,8 +65,11 @@ class Hub:
         self._changed: set[int] = set()
         # The earliest commit (time.time()) among the changes pending per event.
         self._committed_at: dict[int, float] = {}
+        # Open sockets per event and view, kept by connect and disconnect.
+        self._counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         # Events whose consoles are to be told that a phone or projector came or went.
         self._presence_changed: set[int] = set()
+        self._telling_presence: dict[int, asyncio.Task[None]] = {}
         self._newcomers: dict[int, set[Connection]] = defaultdict(set)
         self._refreshing: dict[int, asyncio.Task[None]] = {}
         self._closing: set[asyncio.Task[None]] = set()
@@ -85,7 +92,11 @@ class Hub:
         if pending:
             await asyncio.wait(pending, timeout=PUBLISH_DRAIN_SECONDS)
         await self.broadcast.close()
-        tasks = [t for t in (self._listener, *self._refreshing.values()) if t is not None]
+        tasks = [
+            t
+            for t in (self._listener, *self._refreshing.values(), *self._telling_presence.values())
+            if t is not None
+        ]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -102,6 +113,7 @@ class Hub:
     def connect(self, connection: Connection) -> None:
         """Register a socket; its snapshot follows as soon as the room is read."""
         self._connections[connection.event_id].add(connection)
+        self._counts[connection.event_id][connection.view] += 1
         metrics.sockets.labels(connection.view).inc()
         if connection.screen is not None:
             self._screens[connection.screen].add(connection)
@@ -113,40 +125,68 @@ class Hub:
         sockets = self._connections.get(connection.event_id)
         if sockets is not None and connection in sockets:
             sockets.remove(connection)
+            self._counts[connection.event_id][connection.view] -= 1
             metrics.sockets.labels(connection.view).dec()
             connection.release()
             if not sockets:
                 del self._connections[connection.event_id]
+                del self._counts[connection.event_id]
+            self._presence_moved(connection)
         self._newcomers.get(connection.event_id, set()).discard(connection)
         if connection.screen is not None:
             same_page = self._screens.get(connection.screen, set())
             same_page.discard(connection)
             if not same_page:
                 self._screens.pop(connection.screen, None)
-        if self._presence_moved(connection):
-            self._schedule(connection.event_id)
 
     def presence(self, event_id: int) -> frames.Presence:
         """How many phones and projectors of the event have a socket open on this worker.
 
         With several workers each hub knows only its own sockets: the console says so.
-        Routes ask from their threads: the sockets are copied in one step before counting.
+        Read from the counters (routes ask from their threads: a count read is one step).
         """
-        sockets = tuple(self._connections.get(event_id, ()))
+        counts = self._counts.get(event_id, {})
         return frames.Presence(
-            phones=sum(1 for c in sockets if c.view == PARTICIPANT),
-            projectors=sum(1 for c in sockets if c.view == PROJECTOR),
+            phones=counts.get(PARTICIPANT, 0), projectors=counts.get(PROJECTOR, 0)
         )
 
-    def _presence_moved(self, connection: Connection) -> bool:
-        """A phone or projector came or went: the event's open consoles show it (True)."""
-        if connection.view == FACILITATOR:
-            return False
-        consoles = self._connections.get(connection.event_id, ())
-        if not any(c.view == FACILITATOR for c in consoles):
-            return False
-        self._presence_changed.add(connection.event_id)
-        return True
+    def _presence_moved(self, connection: Connection) -> None:
+        """A phone or projector came or went: the event's open consoles are told."""
+        event_id = connection.event_id
+        if connection.view == FACILITATOR or not self._counts.get(event_id, {}).get(FACILITATOR):
+            return
+        self._presence_changed.add(event_id)
+        if event_id not in self._telling_presence:
+            self._telling_presence[event_id] = asyncio.create_task(self._tell_presence(event_id))
+
+    async def _tell_presence(self, event_id: int) -> None:
+        """Offer the consoles the count at once, then at most once per PRESENCE_SECONDS
+        while screens keep coming and going (a connect storm is a few frames, not one each)."""
+        try:
+            while event_id in self._presence_changed:
+                self._presence_changed.discard(event_id)
+                consoles = [c for c in self._connections.get(event_id, ()) if c.view == FACILITATOR]
+                self._offer_presence(event_id, consoles)
+                await asyncio.sleep(PRESENCE_SECONDS)
+        finally:
+            del self._telling_presence[event_id]
+
+    def _offer_presence(self, event_id: int, consoles: list[Connection]) -> None:
+        """Offer each console the count as it is now, at the newest version it knows of.
+
+        A console whose snapshot is not drawn yet is left out: its snapshot brings it.
+        """
+        counts = self.presence(event_id)
+        drawn: dict[tuple[str, int], Fragment] = {}
+        for c in consoles:
+            version = c.newest
+            if version < 0:
+                continue
+            key = (c.locale, version)
+            if key not in drawn:
+                text = frames.presence(counts, version=version, locale=c.locale)
+                drawn[key] = Fragment.of(text)
+            c.offer(frames.PRESENCE, version, drawn[key])
 
     def answered(
         self, event_id: int, screen: str, version: int, regions: Mapping[str, str]
@@ -197,19 +237,12 @@ class Hub:
         """Render and deliver until nothing is pending; what arrives meanwhile coalesces."""
         failures = 0
         try:
-            while (
-                event_id in self._changed
-                or self._newcomers.get(event_id)
-                or event_id in self._presence_changed
-            ):
+            while event_id in self._changed or self._newcomers.get(event_id):
                 changed = event_id in self._changed
                 self._changed.discard(event_id)
                 committed_at = self._committed_at.pop(event_id, None) if changed else None
                 newcomers = self._newcomers.pop(event_id, set())
                 sockets = self._connections.get(event_id, set())
-                if event_id in self._presence_changed:
-                    self._presence_changed.discard(event_id)
-                    newcomers |= {c for c in sockets if c.view == FACILITATOR}
                 targets = list(sockets if changed else newcomers)
                 if not targets:
                     continue
@@ -234,7 +267,6 @@ class Hub:
 
     def _render(self, event_id: int, sockets: list[Connection]) -> Rendered:
         """Read the room once and draw each frame these sockets need once (worker thread)."""
-        presence = self.presence(event_id)
         with self.database.reading() as db:
             room = screens.room(db=db, event_id=event_id)
             signed_in = (
@@ -252,7 +284,7 @@ class Hub:
         for c in sockets:
             view_key = (c.view, c.locale)
             if view_key not in rendered.views:
-                frame = self._render_view(room, c.view, c.locale, presence)
+                frame = self._render_view(room, c.view, c.locale)
                 rendered.views[view_key] = {r: Fragment.of(text) for r, text in frame.items()}
                 renders += len(frame)
             if c.view == PARTICIPANT:
@@ -266,15 +298,11 @@ class Hub:
         metrics.renders_per_change.observe(renders)
         return rendered
 
-    def _render_view(
-        self, room: screens.Room, view: str, locale: str, presence: frames.Presence
-    ) -> frames.Frame:
+    def _render_view(self, room: screens.Room, view: str, locale: str) -> frames.Frame:
         if view == PROJECTOR:
             return frames.projector(room, base_url=self.base_url)
         if view == FACILITATOR:
-            return frames.facilitator(
-                room, locale=locale, base_url=self.base_url, presence=presence
-            )
+            return frames.facilitator(room, locale=locale, base_url=self.base_url)
         return frames.participant_room(room, locale=locale)
 
     def _deliver(
@@ -283,8 +311,10 @@ class Hub:
         """Offer each socket the shared text of its view, and a phone its own turn.
 
         ``fanout`` (for a change, not a snapshot) waits for every socket given something to
-        send: its delay is observed when the last one has sent it.
+        send: its delay is observed when the last one has sent it. The consoles' count of
+        screens comes with their regions, drawn as the count is now.
         """
+        consoles = []
         for c in sockets:
             if c.credential not in rendered.credentials[c.view]:
                 # Its link was renewed, or sessions were ended: it may not see any more.
@@ -299,5 +329,9 @@ class Hub:
                 personal = rendered.personal.get((c.participant_id or NOBODY, c.locale))
                 mine = personal or rendered.personal[(NOBODY, c.locale)]
                 c.offer(frames.MY_TURN, rendered.version, mine)
+            if c.view == FACILITATOR:
+                consoles.append(c)
             if fanout is not None and c.backlog:
                 c.track(fanout)
+        if consoles:
+            self._offer_presence(consoles[0].event_id, consoles)

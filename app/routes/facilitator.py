@@ -185,9 +185,8 @@ def console(
         socket_path=f"/ws/facilitator/{event.slug}",
         server_now_ms=epoch_ms(room.now),
         account=account,
-        **frames.facilitator_context(
-            room, base_url=settings.base_url, presence=_presence(request, event)
-        ),
+        presence=_presence(request, event),
+        **frames.facilitator_context(room, base_url=settings.base_url),
     )
 
 
@@ -458,9 +457,7 @@ def _console_changed(
     with database_of(request).reading() as db:
         room = screens.room(db=db, event_id=event.id)
         message = said(room) if said is not None else ""
-        frame = frames.facilitator(
-            room, locale=locale, base_url=_base_url(request), presence=_presence(request, event)
-        )
+        frame = frames.facilitator(room, locale=locale, base_url=_base_url(request))
     answered(request, event_id=event.id, version=room.version, regions=frame)
     regions = frames.joined(frame) + flash(message, locale=locale) + NO_QUESTION
     return done(request, regions=regions, then=f"/f/{event.slug}")
@@ -488,9 +485,7 @@ def _fresh_console(request: Request, error: Exception) -> Response:
         event = events.get_by_slug(db=db, slug=request.path_params["slug"])
         room = screens.room(db=db, event_id=event.id)
     message = translate(locale, error.message_id, error.params)
-    frame = frames.facilitator(
-        room, locale=locale, base_url=_base_url(request), presence=_presence(request, event)
-    )
+    frame = frames.facilitator(room, locale=locale, base_url=_base_url(request))
     answered(request, event_id=event.id, version=room.version, regions=frame)
     regions = frames.joined(frame) + NO_QUESTION
     return HTMLResponse(regions + flash(message, locale=locale, level="error"), status_code=409)

@@ -24,8 +24,8 @@ COUNT_SOCKET_MESSAGES = (
 
 
 def settled(page: Page) -> None:
-    """Once the socket's snapshot has been swapped in."""
-    page.wait_for_function("() => window.__socketMessages >= 4")
+    """Once the socket's snapshot (one message: the clock and every region) is swapped in."""
+    page.wait_for_function("() => window.__socketMessages >= 1")
     page.wait_for_load_state("networkidle")
 
 
