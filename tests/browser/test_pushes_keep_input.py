@@ -193,7 +193,11 @@ def test_a_console_keeps_its_forms_open_sections_focus_and_caret_through_every_p
 
     # What the person did not touch shows the server's state, changed by the other console.
     base = urlparse(server.facilitator_url).path  # the forms' actions start with it
-    server_state = {f"{base}/speaking-time speaking_time": "3:00"}
+    # The segment's order rule, untouched, is there only while a segment is open.
+    server_state = {
+        f"{base}/speaking-time speaking_time": "3:00",
+        f"{base}/floor/order-rule rule": "arrival",
+    }
 
     def kept(*, focused: bool = True) -> None:
         now = {region: controls(console, region) for region in regions}
