@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 
@@ -22,6 +21,7 @@ from tests.live.test_sockets import (
     phone,
     projector_socket,
     seed,
+    without_clock,
 )
 
 pytestmark = pytest.mark.anyio
@@ -43,13 +43,12 @@ async def every_screen_shows(
 
 
 async def region_at(socket: ClientConnection, region: str, stamp: str) -> str:
-    """The first message carrying ``region`` at ``stamp``, without the server's clock: the one
-    piece of a batch made per send (its time differs by a millisecond from socket to socket)."""
+    """The first message carrying ``region`` at ``stamp``, without the server's clock."""
     with anyio.fail_after(WAIT):
         while True:
             message = str(await socket.recv())
             if f'id="{region}"' in message and stamp in message:
-                return re.sub(r'<div id="server-clock"[^>]*></div>', "", message)
+                return without_clock(message)
 
 
 HAS_THE_FLOOR = "Has the floor"
