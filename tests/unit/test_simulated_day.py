@@ -7,7 +7,6 @@ Each page is rendered to an image with pdftoppm and read with Pillow.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -86,7 +85,6 @@ def ink_box(image: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, in
     return left + box[0], top + box[1], right + box[0], bottom + box[1]
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm: make system-packages")
 def test_the_report_prints_every_page_within_its_margins(
     db: Session, bundled: Event, tmp_path: Path
 ) -> None:
